@@ -1,0 +1,337 @@
+/**
+ * The client options (`MonoCloudWebJSClientOptions`) and the decoded configuration every operation
+ * reads. Options are checked once, when the layer is built, so a typo fails early with a
+ * `MonoCloudValidationError` whose `check` is `"options"`.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { MonoCloudValidationError } from "./MonoCloudError.js"
+import type { ApplicationState, CallbackState, MonoCloudSession } from "./schemas/Session.js"
+import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
+import type { UserInfo } from "./schemas/UserInfo.js"
+import type { IStorage } from "./storage.js"
+import { ensureLeadingSlash, mergeSpaceSeparated, removeTrailingSlash, splitSpaceSeparated } from "./internal/strings.js"
+
+/**
+ * An extra resource (API) the app wants tokens for, with the scopes it needs there.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Indicator {
+  /** Space-separated resource indicators (RFC 8707). */
+  readonly resource: string
+  /** Space-separated scopes for that resource. */
+  readonly scopes?: string | undefined
+}
+
+/**
+ * Authorization parameters applied to every request unless a call overrides them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DefaultAuthParams {
+  /** Space-separated scopes; `openid profile email` when nothing else asks for scopes. */
+  readonly scopes?: string | undefined
+  /** Space-separated default resource indicators. */
+  readonly resource?: string | undefined
+}
+
+/**
+ * Hook run right before a session is stored (every sign-in, refresh and userinfo refetch);
+ * changes it makes to `session` are stored.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OnSessionCreating = (
+  session: MonoCloudSession,
+  idToken?: Partial<IdTokenClaims>,
+  userInfo?: UserInfo,
+  state?: ApplicationState
+) => Promise<void> | void
+
+/**
+ * Hook run after a sign-in or sign-out callback was processed; replaces the default behaviour
+ * (clean the address bar, or navigate to a same-origin `returnUrl`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PostCallback = (state: CallbackState) => Promise<void> | void
+
+/**
+ * The ID token signing algorithms the SDK verifies.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SecurityAlgorithms = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512"
+
+const SUPPORTED_ALGORITHMS: ReadonlyArray<SecurityAlgorithms> = [
+  "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"
+]
+
+/**
+ * Options of `MonoCloudWebJSClient` and of the Effect layer `MonoCloud.layer(options)`.
+ * Times are in seconds, as in the reference SDK.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MonoCloudWebJSClientOptions {
+  /** Your MonoCloud tenant, e.g. `acme.us.monocloud.com`; `https://` is added when no scheme is given. */
+  readonly tenantDomain: string
+  readonly clientId: string
+  /** Client secret, for confidential clients only (sent with `client_secret_basic` or `client_secret_post`). */
+  readonly clientSecret?: string | undefined
+  /** How the client authenticates at the token endpoint; `none` (public client) without a secret. */
+  readonly clientAuthMethod?: "none" | "client_secret_basic" | "client_secret_post" | undefined
+  /** The app's base URL; defaults to `window.location.origin`. */
+  readonly appUrl?: string | undefined
+  /** Path of the sign-in callback, relative to `appUrl`; default `/`. */
+  readonly callbackPath?: string | undefined
+  /** Path of the silent sign-in callback (may be a tiny static page); default: `callbackPath`. */
+  readonly silentCallbackPath?: string | undefined
+  /** Path the provider returns to after sign-out; default `/`. */
+  readonly signOutPath?: string | undefined
+  readonly defaultAuthParams?: DefaultAuthParams | undefined
+  readonly resources?: ReadonlyArray<Indicator> | undefined
+  /** Verify the ID token's signature and claims (default `true`). */
+  readonly validateIdToken?: boolean | undefined
+  /** Fetch userinfo after sign-in and on refresh (default `true`). */
+  readonly fetchUserinfo?: boolean | undefined
+  /** End the provider session too on sign-out (default `true`). */
+  readonly federatedSignOut?: boolean | undefined
+  /** ID token claims left out of `session.user`. */
+  readonly filteredIdTokenClaims?: ReadonlyArray<string> | undefined
+  /** Popup sign-in/sign-out time-out in seconds (default 600). */
+  readonly authWindowTimeout?: number | undefined
+  /** Silent (iframe) sign-in time-out in seconds (default 10). */
+  readonly silentTimeout?: number | undefined
+  /** Time-out of each HTTP request in seconds (default 30). */
+  readonly httpTimeout?: number | undefined
+  readonly popupWindowWidth?: number | undefined
+  readonly popupWindowHeight?: number | undefined
+  /** Seconds added to the local clock in ID token time checks (default 0). */
+  readonly clockSkew?: number | undefined
+  /** Leeway in seconds for `exp`, `nbf` and `auth_time` (default 60). */
+  readonly clockTolerance?: number | undefined
+  /** Seconds before expiry at which `getTokens` refreshes an access token (default 30). */
+  readonly refreshBeforeExpiry?: number | undefined
+  readonly idTokenSigningAlgorithm?: SecurityAlgorithms | undefined
+  /** Suffix for storage keys, to run two clients with the same `clientId`. */
+  readonly sessionKey?: string | undefined
+  readonly jwksCacheDuration?: number | undefined
+  readonly metadataCacheDuration?: number | undefined
+  /** Where the session is kept (default `new LocalStorage()`). */
+  readonly storage?: IStorage | undefined
+  readonly postCallback?: PostCallback | undefined
+  readonly onSessionCreating?: OnSessionCreating | undefined
+}
+
+const DEFAULT_FILTERED_CLAIMS = ["iss", "exp", "nbf", "aud", "nonce", "iat", "auth_time", "c_hash", "at_hash", "s_hash"]
+const DEFAULT_SCOPES = ["openid", "profile", "email"]
+
+/**
+ * The decoded configuration: normalised URLs, merged scopes and resources, times in milliseconds
+ * where they drive time-outs and in seconds where they compare with token claims.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResolvedConfig {
+  readonly issuer: string
+  readonly clientId: string
+  readonly clientAuth:
+    | { readonly method: "none" }
+    | { readonly method: "client_secret_basic" | "client_secret_post"; readonly secret: string }
+  readonly appUrl: string
+  readonly appOrigin: string
+  readonly redirectUri: string
+  readonly silentRedirectUri: string
+  readonly postLogoutRedirectUri: string
+  /** Scopes of every authorize request before per-call additions. */
+  readonly baseScopes: ReadonlyArray<string>
+  /** Default resource indicators (`defaultAuthParams.resource`). */
+  readonly defaultResources: ReadonlyArray<string>
+  /** Resources of every authorize request before per-call additions. */
+  readonly baseResources: ReadonlyArray<string>
+  readonly resources: ReadonlyArray<Indicator>
+  readonly validateIdToken: boolean
+  readonly fetchUserinfo: boolean
+  readonly federatedSignOut: boolean
+  readonly filteredIdTokenClaims: ReadonlyArray<string>
+  readonly authWindowTimeoutMillis: number
+  readonly silentTimeoutMillis: number
+  readonly httpTimeoutMillis: number
+  readonly popupWindowWidth: number
+  readonly popupWindowHeight: number
+  readonly clockSkew: number
+  readonly clockTolerance: number
+  readonly refreshBeforeExpiry: number
+  readonly idTokenSigningAlgorithm: SecurityAlgorithms
+  readonly jwksCacheMillis: number
+  readonly metadataCacheMillis: number
+  /** Storage key of the session. */
+  readonly sessionStorageKey: string
+  /** Prefix of the storage keys of pending sign-in/sign-out transactions. */
+  readonly transactionKeyPrefix: string
+  /** Name of the cross-tab lock serialising refreshes. */
+  readonly lockName: string
+  readonly postCallback?: PostCallback | undefined
+  readonly onSessionCreating?: OnSessionCreating | undefined
+}
+
+/**
+ * The decoded configuration as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class MonoCloudConfig extends Context.Tag("@monocloud/auth-web-js/MonoCloudConfig")<
+  MonoCloudConfig,
+  ResolvedConfig
+>() {}
+
+const invalid = (detail: string) => new MonoCloudValidationError({ check: "options", detail })
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
+
+/**
+ * Normalises the tenant domain to the issuer URL: `https://` is added when no scheme is given,
+ * one trailing `/` is dropped, and `http://` is accepted only for `localhost`/`127.0.0.1`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, MonoCloudValidationError> =>
+  Effect.suspend(() => {
+    const trimmed = tenantDomain.trim()
+    if (trimmed === "") return Effect.fail(invalid("tenantDomain is required"))
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`
+    let url: URL
+    try {
+      url = new URL(withScheme)
+    } catch {
+      return Effect.fail(invalid("tenantDomain is not a valid host name or URL"))
+    }
+    if (url.protocol === "http:" && !LOCAL_HOSTS.has(url.hostname)) {
+      return Effect.fail(invalid("tenantDomain must use https (http is allowed for localhost only)"))
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return Effect.fail(invalid("tenantDomain must be an https URL"))
+    }
+    if (url.search !== "" || url.hash !== "") return Effect.fail(invalid("tenantDomain must not have a query or fragment"))
+    return Effect.succeed(removeTrailingSlash(`${url.origin}${url.pathname}`))
+  })
+
+const seconds = (name: string, value: number | undefined, fallback: number) =>
+  value === undefined
+    ? Effect.succeed(fallback)
+    : Number.isFinite(value) && value >= 0
+    ? Effect.succeed(value)
+    : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
+
+const currentOrigin = (): string | undefined => {
+  const location = (globalThis as { location?: { origin?: string } }).location
+  return typeof location?.origin === "string" && location.origin !== "null" ? location.origin : undefined
+}
+
+const resolveAppUrl = (appUrl: string | undefined) =>
+  Effect.suspend(() => {
+    const raw = appUrl ?? currentOrigin()
+    if (raw === undefined) return Effect.fail(invalid("appUrl is required outside a browser"))
+    try {
+      const url = new URL(raw)
+      return Effect.succeed({ appUrl: removeTrailingSlash(`${url.origin}${url.pathname}`), appOrigin: url.origin })
+    } catch {
+      return Effect.fail(invalid("appUrl must be an absolute URL"))
+    }
+  })
+
+const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
+  const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? "none" : "client_secret_basic")
+  if (method === "none") return Effect.succeed({ method } as const)
+  if (options.clientSecret === undefined || options.clientSecret === "") {
+    return Effect.fail(invalid(`clientAuthMethod ${method} needs a clientSecret`))
+  }
+  return Effect.succeed({ method, secret: options.clientSecret })
+}
+
+/**
+ * Checks and normalises the client options once.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolveConfig = (
+  options: MonoCloudWebJSClientOptions
+): Effect.Effect<ResolvedConfig, MonoCloudValidationError> =>
+  Effect.gen(function*() {
+    if (typeof options.clientId !== "string" || options.clientId.trim() === "") {
+      return yield* Effect.fail(invalid("clientId is required"))
+    }
+    const issuer = yield* normalizeIssuer(options.tenantDomain ?? "")
+    const { appOrigin, appUrl } = yield* resolveAppUrl(options.appUrl)
+    const clientAuth = yield* resolveClientAuth(options)
+    const algorithm = options.idTokenSigningAlgorithm ?? "RS256"
+    if (!SUPPORTED_ALGORITHMS.includes(algorithm)) {
+      return yield* Effect.fail(invalid(`idTokenSigningAlgorithm ${algorithm} is not supported`))
+    }
+    const uri = (path: string | undefined) => removeTrailingSlash(appUrl + ensureLeadingSlash(path ?? "/"))
+    const resources = (options.resources ?? []).filter((indicator) => indicator.resource.trim() !== "")
+    const defaultResources = splitSpaceSeparated(options.defaultAuthParams?.resource)
+    const requestedScopes = mergeSpaceSeparated([
+      options.defaultAuthParams?.scopes,
+      ...resources.map((indicator) => indicator.scopes)
+    ])
+    const suffix = options.sessionKey === undefined || options.sessionKey === "" ? "" : `.${options.sessionKey}`
+    return {
+      issuer,
+      clientId: options.clientId,
+      clientAuth,
+      appUrl,
+      appOrigin,
+      redirectUri: uri(options.callbackPath),
+      silentRedirectUri: uri(options.silentCallbackPath ?? options.callbackPath),
+      postLogoutRedirectUri: uri(options.signOutPath),
+      baseScopes: requestedScopes.length === 0 ? DEFAULT_SCOPES : requestedScopes,
+      defaultResources,
+      baseResources: mergeSpaceSeparated([options.defaultAuthParams?.resource, ...resources.map((r) => r.resource)]),
+      resources,
+      validateIdToken: options.validateIdToken ?? true,
+      fetchUserinfo: options.fetchUserinfo ?? true,
+      federatedSignOut: options.federatedSignOut ?? true,
+      filteredIdTokenClaims: options.filteredIdTokenClaims ?? DEFAULT_FILTERED_CLAIMS,
+      authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
+      silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,
+      httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 30)) * 1000,
+      popupWindowWidth: yield* seconds("popupWindowWidth", options.popupWindowWidth, 375),
+      popupWindowHeight: yield* seconds("popupWindowHeight", options.popupWindowHeight, 600),
+      clockSkew: options.clockSkew ?? 0,
+      clockTolerance: yield* seconds("clockTolerance", options.clockTolerance, 60),
+      refreshBeforeExpiry: yield* seconds("refreshBeforeExpiry", options.refreshBeforeExpiry, 30),
+      idTokenSigningAlgorithm: algorithm,
+      jwksCacheMillis: (yield* seconds("jwksCacheDuration", options.jwksCacheDuration, 300)) * 1000,
+      metadataCacheMillis: (yield* seconds("metadataCacheDuration", options.metadataCacheDuration, 300)) * 1000,
+      sessionStorageKey: `mc.session.${options.clientId}${suffix}`,
+      transactionKeyPrefix: `mc.txn.${options.clientId}${suffix}.`,
+      lockName: `mc.lock.${options.clientId}${suffix}`,
+      postCallback: options.postCallback,
+      onSessionCreating: options.onSessionCreating
+    }
+  })
+
+/**
+ * Builds the configuration service from client options.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: MonoCloudWebJSClientOptions): Layer.Layer<MonoCloudConfig, MonoCloudValidationError> =>
+  Layer.effect(MonoCloudConfig, resolveConfig(options))

@@ -1,0 +1,294 @@
+/**
+ * The SDK's error family. Every failure an operation can have is one of these tagged classes, so
+ * Effect users branch with `Effect.catchTag("MonoCloudOPError", …)` and promise users with
+ * `error instanceof MonoCloudOPError` (or the `is…` guards, which also work across two copies of
+ * the package). Messages are safe to log: they never contain tokens, codes, verifiers or URLs with
+ * their query.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import * as Predicate from "effect/Predicate"
+
+const TypeId: unique symbol = Symbol.for("@monocloud/auth-web-js/MonoCloudError") as never
+
+/**
+ * Base class of every SDK error: a real `Error` subclass carrying a `_tag` equal to its class name.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export abstract class MonoCloudAuthBaseError extends Data.Error<{}> {
+  /** @internal */
+  readonly [TypeId]: typeof TypeId = TypeId
+  /** The class name, used by `Effect.catchTag`. */
+  abstract readonly _tag: MonoCloudError["_tag"]
+}
+
+/** The base class typed with a subclass's fields (`Data.Error` assigns them on construction). */
+const withFields = <A extends Record<string, unknown>>() =>
+  MonoCloudAuthBaseError as unknown as abstract new(args: A) => MonoCloudAuthBaseError & Readonly<A>
+
+/**
+ * The authorization server answered with an OAuth error: an `error` parameter on the callback URL
+ * (`login_required`, `access_denied`, …) or an OAuth error body from an endpoint (`invalid_grant`, …).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudOPError extends withFields<{
+  /** The OAuth error code, e.g. `login_required` or `invalid_grant`. */
+  readonly error: string
+  readonly errorDescription?: string | undefined
+  readonly errorUri?: string | undefined
+  /** The HTTP status when the error came from an endpoint response. */
+  readonly status?: number | undefined
+}>() {
+  readonly _tag = "MonoCloudOPError"
+  override readonly name = "MonoCloudOPError"
+  override get message(): string {
+    return this.errorDescription === undefined ? this.error : `${this.error}: ${this.errorDescription}`
+  }
+}
+
+/**
+ * Why an HTTP exchange failed: the request never got an answer (`Transport`), the status was not
+ * the expected one and the body was no OAuth error (`StatusCode`), or the body could not be read
+ * as the expected document (`Decode`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type HttpFailureReason = "Transport" | "StatusCode" | "Decode"
+
+/**
+ * A request to the authorization server failed on the network, returned an unexpected status, or
+ * returned a body that is not the expected document.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudHttpError extends withFields<{
+  readonly reason: HttpFailureReason
+  /** Which endpoint was called: `discovery`, `jwks`, `token`, `userinfo`, `revocation`. */
+  readonly endpoint: string
+  /** The URL without its query string. */
+  readonly url: string
+  readonly status?: number | undefined
+  readonly cause?: unknown
+}>() {
+  readonly _tag = "MonoCloudHttpError"
+  override readonly name = "MonoCloudHttpError"
+  override get message(): string {
+    switch (this.reason) {
+      case "Transport":
+        return `The ${this.endpoint} request to ${this.url} failed before a response arrived`
+      case "StatusCode":
+        return `The ${this.endpoint} request to ${this.url} returned unexpected status ${this.status}`
+      case "Decode":
+        return `The ${this.endpoint} response from ${this.url} is not a valid document`
+    }
+  }
+}
+
+/**
+ * The names of the checks a {@link MonoCloudValidationError} reports.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ValidationCheck =
+  | "options"
+  | "state"
+  | "callbackUrl"
+  | "callbackResponse"
+  | "issuer"
+  | "tokenResponse"
+  | "userInfoResponse"
+  | "userInfoSubject"
+  | "discovery"
+  | "endpoint"
+  | "session"
+  | "refreshToken"
+  | "accessToken"
+  | "scope"
+  | "returnUrl"
+  | "storedData"
+
+/**
+ * A response, option or stored value failed one of the SDK's checks; `check` names which one.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudValidationError extends withFields<{
+  readonly check: ValidationCheck
+  readonly detail: string
+  readonly cause?: unknown
+}>() {
+  readonly _tag = "MonoCloudValidationError"
+  override readonly name = "MonoCloudValidationError"
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/**
+ * The names of the ID token checks a {@link MonoCloudTokenError} reports.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TokenCheck =
+  | "format"
+  | "algorithm"
+  | "key"
+  | "signature"
+  | "claims"
+  | "issuer"
+  | "audience"
+  | "authorizedParty"
+  | "expired"
+  | "notYetValid"
+  | "issuedAt"
+  | "nonce"
+  | "authTime"
+  | "accessTokenHash"
+
+/**
+ * The ID token failed validation (signature, algorithm, issuer, audience, expiry, nonce, …).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudTokenError extends withFields<{
+  readonly check: TokenCheck
+  readonly detail: string
+  readonly cause?: unknown
+}>() {
+  readonly _tag = "MonoCloudTokenError"
+  override readonly name = "MonoCloudTokenError"
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/**
+ * Why the browser environment could not do what was asked.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type BrowserFailureReason =
+  | "PopupBlocked"
+  | "PopupClosed"
+  | "RedirectInFrame"
+  | "CrossOriginIsolated"
+  | "FrameUnavailable"
+  | "NoBrowser"
+  | "SilentInProgress"
+
+/**
+ * The browser environment refused or lacks something: a blocked or closed popup, a redirect
+ * started inside an iframe, an iframe in a cross-origin-isolated page, no `window` at all.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudJsError extends withFields<{
+  readonly reason: BrowserFailureReason
+  readonly detail: string
+}>() {
+  readonly _tag = "MonoCloudJsError"
+  override readonly name = "MonoCloudJsError"
+  override get message(): string {
+    return this.detail
+  }
+}
+
+/**
+ * What was being waited for when a {@link MonoCloudTimeoutError} fired.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TimedOperation = "http" | "iframe" | "popup" | "lock"
+
+/**
+ * Nobody answered in time: an HTTP request, the silent-sign-in iframe, the popup, or the
+ * cross-tab refresh lock. Tells "the server said no" (`MonoCloudOPError`) from "no answer".
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudTimeoutError extends withFields<{
+  readonly operation: TimedOperation
+  readonly timeoutMillis: number
+}>() {
+  readonly _tag = "MonoCloudTimeoutError"
+  override readonly name = "MonoCloudTimeoutError"
+  override get message(): string {
+    return `The ${this.operation} step did not complete within ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * The configured storage adapter threw while reading or writing.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudStorageError extends withFields<{
+  readonly operation: "get" | "set" | "remove"
+  readonly key: string
+  readonly cause?: unknown
+}>() {
+  readonly _tag = "MonoCloudStorageError"
+  override readonly name = "MonoCloudStorageError"
+  override get message(): string {
+    return `Storage ${this.operation} failed for key ${this.key}`
+  }
+}
+
+/**
+ * Every error the SDK produces.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type MonoCloudError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudValidationError
+  | MonoCloudTokenError
+  | MonoCloudJsError
+  | MonoCloudTimeoutError
+  | MonoCloudStorageError
+
+/**
+ * True for any SDK error, also one created by another copy of the package (ESM and CJS loaded side by side).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isMonoCloudError = (u: unknown): u is MonoCloudError => Predicate.hasProperty(u, TypeId)
+
+const tagGuard =
+  <T extends MonoCloudError>(tag: T["_tag"]) =>
+  (u: unknown): u is T =>
+    isMonoCloudError(u) && u._tag === tag
+
+/** True for a {@link MonoCloudOPError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudOPError = tagGuard<MonoCloudOPError>("MonoCloudOPError")
+/** True for a {@link MonoCloudHttpError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudHttpError = tagGuard<MonoCloudHttpError>("MonoCloudHttpError")
+/** True for a {@link MonoCloudValidationError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudValidationError = tagGuard<MonoCloudValidationError>("MonoCloudValidationError")
+/** True for a {@link MonoCloudTokenError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudTokenError = tagGuard<MonoCloudTokenError>("MonoCloudTokenError")
+/** True for a {@link MonoCloudJsError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudJsError = tagGuard<MonoCloudJsError>("MonoCloudJsError")
+/** True for a {@link MonoCloudTimeoutError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudTimeoutError = tagGuard<MonoCloudTimeoutError>("MonoCloudTimeoutError")
+/** True for a {@link MonoCloudStorageError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudStorageError = tagGuard<MonoCloudStorageError>("MonoCloudStorageError")

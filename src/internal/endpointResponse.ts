@@ -1,0 +1,72 @@
+/**
+ * The single translation of an endpoint response into a decoded document or an SDK error:
+ * the expected status with a valid body decodes; an OAuth error body (or a `WWW-Authenticate`
+ * challenge) becomes `MonoCloudOPError`; anything else is a `MonoCloudHttpError`.
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import { MonoCloudHttpError, MonoCloudOPError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
+import type { OidcHttpService, OidcRequest, OidcResponse } from "../services/OidcHttp.js"
+import { urlForErrors } from "../services/OidcHttp.js"
+import { OAuthErrorBody } from "../schemas/TokenResponse.js"
+
+const decodeOAuthError = Schema.decodeUnknownEither(Schema.parseJson(OAuthErrorBody))
+
+/** Reads `error`, `error_description` and `error_uri` from a `WWW-Authenticate: Bearer …` challenge. */
+const parseChallenge = (header: string | undefined): OAuthErrorBody | undefined => {
+  if (header === undefined) return undefined
+  const params = Object.fromEntries(
+    [...header.matchAll(/([a-z_]+)="([^"]*)"/gi)].map((match) => [match[1]!.toLowerCase(), match[2]!])
+  )
+  const error = params["error"]
+  return error === undefined || error === ""
+    ? undefined
+    : { error, error_description: params["error_description"], error_uri: params["error_uri"] }
+}
+
+const opError = (body: OAuthErrorBody, status: number) =>
+  new MonoCloudOPError({
+    error: body.error,
+    errorDescription: body.error_description,
+    errorUri: body.error_uri,
+    status
+  })
+
+/**
+ * Decodes the body of a response that should have `expectedStatus`, or maps it to the SDK error
+ * that says what went wrong.
+ */
+export const decodeEndpointResponse = <A, I>(
+  request: OidcRequest,
+  response: OidcResponse,
+  schema: Schema.Schema<A, I>,
+  expectedStatus = 200
+): Effect.Effect<A, MonoCloudOPError | MonoCloudHttpError> => {
+  const url = urlForErrors(request.url)
+  if (response.status === expectedStatus) {
+    return Schema.decodeUnknown(Schema.parseJson(schema))(response.body).pipe(
+      Effect.mapError((cause) =>
+        new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status, cause })
+      )
+    )
+  }
+  if (response.status >= 400 && response.status < 500) {
+    const body = decodeOAuthError(response.body)
+    if (Either.isRight(body)) return Effect.fail(opError(body.right, response.status))
+    const challenge = parseChallenge(response.headers["www-authenticate"])
+    if (challenge !== undefined) return Effect.fail(opError(challenge, response.status))
+  }
+  return Effect.fail(
+    new MonoCloudHttpError({ reason: "StatusCode", endpoint: request.endpoint, url, status: response.status })
+  )
+}
+
+/** Sends a request through the HTTP seam and decodes its response with {@link decodeEndpointResponse}. */
+export const requestDocument = <A, I>(
+  http: OidcHttpService,
+  request: OidcRequest,
+  schema: Schema.Schema<A, I>,
+  expectedStatus = 200
+): Effect.Effect<A, MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError> =>
+  Effect.flatMap(http.execute(request), (response) => decodeEndpointResponse(request, response, schema, expectedStatus))

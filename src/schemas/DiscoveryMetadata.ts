@@ -1,0 +1,60 @@
+/**
+ * OpenID Provider metadata (OpenID Connect Discovery §3), as far as the SDK uses it.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+const Url = Schema.String.pipe(
+  Schema.filter((value) => URL.canParse(value), { message: () => "must be an absolute URL" })
+)
+
+/**
+ * The provider metadata; unknown members are kept.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const DiscoveryMetadata = Schema.Struct(
+  {
+    issuer: Url,
+    authorization_endpoint: Url,
+    token_endpoint: Url,
+    jwks_uri: Url,
+    userinfo_endpoint: Schema.optional(Url),
+    end_session_endpoint: Schema.optional(Url),
+    revocation_endpoint: Schema.optional(Url),
+    authorization_response_iss_parameter_supported: Schema.optional(Schema.Boolean),
+    code_challenge_methods_supported: Schema.optional(Schema.Array(Schema.String)),
+    id_token_signing_alg_values_supported: Schema.optional(Schema.Array(Schema.String))
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
+
+/**
+ * The provider metadata.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DiscoveryMetadata = typeof DiscoveryMetadata.Type
+
+/**
+ * A JSON Web Key Set; each key needs at least `kty`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JsonWebKeySet = Schema.Struct({
+  keys: Schema.Array(
+    Schema.Struct({ kty: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  )
+})
+
+/**
+ * A JSON Web Key Set.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type JsonWebKeySet = typeof JsonWebKeySet.Type

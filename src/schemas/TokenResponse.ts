@@ -1,0 +1,56 @@
+/**
+ * Token endpoint responses (RFC 6749 §5.1, §5.2).
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+const PositiveSeconds = Schema.Union(Schema.Number, Schema.NumberFromString).pipe(
+  Schema.filter((value) => Number.isFinite(value) && value >= 0, { message: () => "must be a non-negative number" })
+)
+
+/**
+ * A successful token response. `token_type` must be `Bearer` (any case); `expires_in` may be sent as
+ * a number or a numeric string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const TokenResponse = Schema.Struct({
+  access_token: Schema.NonEmptyString,
+  token_type: Schema.String.pipe(
+    Schema.filter((value) => value.toLowerCase() === "bearer", { message: () => "must be Bearer" })
+  ),
+  expires_in: PositiveSeconds,
+  refresh_token: Schema.optional(Schema.NonEmptyString),
+  id_token: Schema.optional(Schema.NonEmptyString),
+  scope: Schema.optional(Schema.String)
+})
+
+/**
+ * A successful token response.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TokenResponse = typeof TokenResponse.Type
+
+/**
+ * An OAuth error body (`{ "error": "invalid_grant", … }`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const OAuthErrorBody = Schema.Struct({
+  error: Schema.NonEmptyString,
+  error_description: Schema.optional(Schema.String),
+  error_uri: Schema.optional(Schema.String)
+})
+
+/**
+ * An OAuth error body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OAuthErrorBody = typeof OAuthErrorBody.Type

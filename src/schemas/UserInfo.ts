@@ -1,0 +1,41 @@
+/**
+ * The UserInfo response (OpenID Connect Core §5.3.2) and the user kept on the session.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * A UserInfo response: `sub` is required, every other claim is kept as sent.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UserInfo = Schema.Struct(
+  {
+    sub: Schema.NonEmptyString,
+    name: Schema.optional(Schema.String),
+    email: Schema.optional(Schema.String),
+    email_verified: Schema.optional(Schema.Boolean),
+    groups: Schema.optional(
+      Schema.Array(Schema.Union(Schema.String, Schema.Struct({ id: Schema.String, name: Schema.String })))
+    )
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
+
+/**
+ * A UserInfo response.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UserInfo = typeof UserInfo.Type
+
+/**
+ * A group entry in the `groups` claim: a name or an `{ id, name }` object.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Group = string | { readonly id: string; readonly name: string }
