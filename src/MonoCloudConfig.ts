@@ -134,8 +134,15 @@ export interface MonoCloudWebJSClientOptions {
   readonly onSessionCreating?: OnSessionCreating | undefined
 }
 
+/**
+ * The popup size used when the options name none.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_POPUP_SIZE = { width: 375, height: 600 } as const
+
 const DEFAULT_FILTERED_CLAIMS = ["iss", "exp", "nbf", "aud", "nonce", "iat", "auth_time", "c_hash", "at_hash", "s_hash"]
-const DEFAULT_SCOPES = ["openid", "profile", "email"]
 
 /**
  * The decoded configuration: normalised URLs, merged scopes and resources, times in milliseconds
@@ -155,8 +162,8 @@ export interface ResolvedConfig {
   readonly redirectUri: string
   readonly silentRedirectUri: string
   readonly postLogoutRedirectUri: string
-  /** Scopes of every authorize request before per-call additions. */
-  readonly baseScopes: ReadonlyArray<string>
+  /** Scopes configured for every authorize request (`defaultAuthParams.scopes` and `resources[].scopes`); may be empty. */
+  readonly configuredScopes: ReadonlyArray<string>
   /** Default resource indicators (`defaultAuthParams.resource`). */
   readonly defaultResources: ReadonlyArray<string>
   /** Resources of every authorize request before per-call additions. */
@@ -286,10 +293,6 @@ export const resolveConfig = (
     const uri = (path: string | undefined) => removeTrailingSlash(appUrl + ensureLeadingSlash(path ?? "/"))
     const resources = (options.resources ?? []).filter((indicator) => indicator.resource.trim() !== "")
     const defaultResources = splitSpaceSeparated(options.defaultAuthParams?.resource)
-    const requestedScopes = mergeSpaceSeparated([
-      options.defaultAuthParams?.scopes,
-      ...resources.map((indicator) => indicator.scopes)
-    ])
     const suffix = options.sessionKey === undefined || options.sessionKey === "" ? "" : `.${options.sessionKey}`
     return {
       issuer,
@@ -300,7 +303,10 @@ export const resolveConfig = (
       redirectUri: uri(options.callbackPath),
       silentRedirectUri: uri(options.silentCallbackPath ?? options.callbackPath),
       postLogoutRedirectUri: uri(options.signOutPath),
-      baseScopes: requestedScopes.length === 0 ? DEFAULT_SCOPES : requestedScopes,
+      configuredScopes: mergeSpaceSeparated([
+        options.defaultAuthParams?.scopes,
+        ...resources.map((indicator) => indicator.scopes)
+      ]),
       defaultResources,
       baseResources: mergeSpaceSeparated([options.defaultAuthParams?.resource, ...resources.map((r) => r.resource)]),
       resources,
@@ -311,8 +317,8 @@ export const resolveConfig = (
       authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
       silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,
       httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 30)) * 1000,
-      popupWindowWidth: yield* seconds("popupWindowWidth", options.popupWindowWidth, 375),
-      popupWindowHeight: yield* seconds("popupWindowHeight", options.popupWindowHeight, 600),
+      popupWindowWidth: yield* seconds("popupWindowWidth", options.popupWindowWidth, DEFAULT_POPUP_SIZE.width),
+      popupWindowHeight: yield* seconds("popupWindowHeight", options.popupWindowHeight, DEFAULT_POPUP_SIZE.height),
       clockSkew: options.clockSkew ?? 0,
       clockTolerance: yield* seconds("clockTolerance", options.clockTolerance, 60),
       refreshBeforeExpiry: yield* seconds("refreshBeforeExpiry", options.refreshBeforeExpiry, 30),

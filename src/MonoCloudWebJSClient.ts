@@ -1,0 +1,120 @@
+/**
+ * The promise-based client for ordinary single-page apps. It owns one Effect runtime built from
+ * the options and runs the SDK's operations on it; every method rejects with the SDK error class
+ * itself, so `error instanceof MonoCloudOPError` holds.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { layerWith, type MonoCloudParts, type MonoCloudServices } from "./MonoCloud.js"
+import { DEFAULT_POPUP_SIZE, type MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
+import type { MonoCloudValidationError } from "./MonoCloudError.js"
+import type { MonoCloudSession } from "./schemas/Session.js"
+import { runPromise } from "./internal/runPromise.js"
+import { getSession } from "./operations/getSession.js"
+import { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
+import { processCallback } from "./operations/processCallback.js"
+import { refetchUserInfo } from "./operations/refetchUserInfo.js"
+import { refreshSession, type RefreshOptions } from "./operations/refreshSession.js"
+import { signIn, type SignInOptions } from "./operations/signIn.js"
+import { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
+import { signOut, type SignOutOptions } from "./operations/signOut.js"
+import { openPopupWindow } from "./services/PopupWindow.js"
+
+/**
+ * The MonoCloud client for single-page apps.
+ *
+ * @example
+ * const client = new MonoCloudWebJSClient({ tenantDomain: "acme.us.monocloud.com", clientId: "…" })
+ * await client.processCallback()
+ * const session = await client.getSession()
+ * if (!session) await client.signIn()
+ *
+ * @since 0.1.0
+ * @category client
+ */
+export class MonoCloudWebJSClient {
+  private readonly runtime: ManagedRuntime.ManagedRuntime<MonoCloudServices, MonoCloudValidationError>
+  private readonly options: MonoCloudWebJSClientOptions
+
+  /**
+   * Creates the client. Does no I/O and touches no browser global, so it is safe during
+   * server-side rendering; the services are built on the first call. `parts` replaces platform
+   * services (see `@monocloud/auth-web-js/testing`).
+   */
+  constructor(options: MonoCloudWebJSClientOptions, parts: MonoCloudParts = {}) {
+    this.options = options
+    this.runtime = ManagedRuntime.make(layerWith(options, parts))
+  }
+
+  /** Completes the sign-in or sign-out this page is the callback of; a no-op on other pages. Call it on every page load. */
+  processCallback(): Promise<void> {
+    return runPromise(this.runtime, processCallback)
+  }
+
+  /**
+   * Signs the user in by redirect (default) or in a popup. Popup mode opens the window
+   * synchronously, so call it straight from a click handler.
+   */
+  async signIn(options: SignInOptions = {}): Promise<void> {
+    const popup = this.popupFor(options.mode === "popup", options.popup)
+    await runPromise(this.runtime, signIn({ ...options, popup }))
+  }
+
+  /** Signs the user out locally and, federated (default), at the provider. */
+  signOut(options: SignOutOptions = {}): Promise<void> {
+    const federated = options.federatedSignOut ?? this.options.federatedSignOut ?? true
+    const popup = this.popupFor(federated && options.mode === "popup", options.popup)
+    return runPromise(this.runtime, signOut({ ...options, popup }))
+  }
+
+  /**
+   * Restores the session through a hidden iframe (`prompt=none`); rejects with
+   * `MonoCloudOPError` when the user is not signed in at the provider.
+   */
+  signInSilent(options: SignInSilentOptions = {}): Promise<MonoCloudSession> {
+    return runPromise(this.runtime, signInSilent(options))
+  }
+
+  /** Renews the tokens with the refresh token; read the result with `getSession()`. */
+  refreshSession(options: RefreshOptions = {}): Promise<void> {
+    return runPromise(this.runtime, refreshSession(options))
+  }
+
+  /** Updates `session.user` from the UserInfo endpoint. */
+  refetchUserInfo(): Promise<void> {
+    return runPromise(this.runtime, refetchUserInfo)
+  }
+
+  /** The access token for a resource/scope set, refreshed first when it is missing or about to expire. */
+  getTokens(options: GetTokensOptions = {}): Promise<MonoCloudTokens> {
+    return runPromise(this.runtime, getTokens(options))
+  }
+
+  /** The stored session, or `undefined` (also for a corrupt stored entry, which is kept). */
+  getSession(): Promise<MonoCloudSession | undefined> {
+    return runPromise(
+      this.runtime,
+      Effect.catchIf(
+        getSession,
+        (error) => error._tag === "MonoCloudValidationError" && error.check === "storedData",
+        () => Effect.succeed(undefined)
+      )
+    )
+  }
+
+  /** Opens the popup now, inside the caller's click, unless the app passed one or none is needed. */
+  private popupFor(needed: boolean, given: Window | null | undefined): Window | null | undefined {
+    if (!needed || given !== undefined) return given
+    return openPopupWindow({
+      width: this.options.popupWindowWidth ?? DEFAULT_POPUP_SIZE.width,
+      height: this.options.popupWindowHeight ?? DEFAULT_POPUP_SIZE.height
+    })
+  }
+
+  /** Releases the runtime's resources (broadcast channel). */
+  dispose(): Promise<void> {
+    return this.runtime.dispose()
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * `@monocloud/auth-web-js/effect`: every operation as an Effect with an exact error type, the
+ * services and their layers, and the schemas.
+ *
+ * @example
+ * import * as MonoCloud from "@monocloud/auth-web-js/effect"
+ * const program = MonoCloud.signInSilent().pipe(
+ *   Effect.catchTag("MonoCloudOPError", () => Effect.succeed(undefined))
+ * )
+ * Effect.runPromise(Effect.provide(program, MonoCloud.layer({ tenantDomain, clientId })))
+ *
+ * @since 0.1.0
+ */
+export { layer, layerWith, type MonoCloudParts, type MonoCloudServices } from "./MonoCloud.js"
+export * from "./MonoCloudError.js"
+export {
+  DEFAULT_POPUP_SIZE,
+  type DefaultAuthParams,
+  type Indicator,
+  MonoCloudConfig,
+  type MonoCloudWebJSClientOptions,
+  normalizeIssuer,
+  type OnSessionCreating,
+  type PostCallback,
+  resolveConfig,
+  type ResolvedConfig,
+  type SecurityAlgorithms
+} from "./MonoCloudConfig.js"
+export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
+export { getSession, sessionChanges } from "./operations/getSession.js"
+export { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
+export { processCallback } from "./operations/processCallback.js"
+export { refetchUserInfo } from "./operations/refetchUserInfo.js"
+export { refreshSession, type RefreshGrantOptions, type RefreshOptions } from "./operations/refreshSession.js"
+export { signIn, type SignInOptions } from "./operations/signIn.js"
+export { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
+export { signOut, type SignOutOptions } from "./operations/signOut.js"
+export * as Crypto from "./services/Crypto.js"
+export * as Discovery from "./services/Discovery.js"
+export * as InFlight from "./services/InFlight.js"
+export * as Navigation from "./services/Navigation.js"
+export * as OidcHttp from "./services/OidcHttp.js"
+export * as PopupWindow from "./services/PopupWindow.js"
+export * as RefreshLock from "./services/RefreshLock.js"
+export * as SessionBroadcast from "./services/SessionBroadcast.js"
+export * as SessionStore from "./services/SessionStore.js"
+export * as SilentFrame from "./services/SilentFrame.js"
+export * as TransactionStore from "./services/TransactionStore.js"
+export * from "./schemas/DiscoveryMetadata.js"
+export * from "./schemas/IdTokenClaims.js"
+export * from "./schemas/Session.js"
+export * from "./schemas/TokenResponse.js"
+export * from "./schemas/UserInfo.js"

@@ -1,0 +1,32 @@
+/**
+ * `@monocloud/auth-web-js`: the promise API for single-page apps — `MonoCloudWebJSClient`, the
+ * storage adapters, the error classes and guards, and the data types.
+ *
+ * @since 0.1.0
+ */
+export { MonoCloudWebJSClient } from "./MonoCloudWebJSClient.js"
+export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
+export * from "./MonoCloudError.js"
+export type {
+  DefaultAuthParams,
+  Indicator,
+  MonoCloudWebJSClientOptions,
+  OnSessionCreating,
+  PostCallback,
+  SecurityAlgorithms
+} from "./MonoCloudConfig.js"
+export type {
+  AccessToken,
+  ApplicationState,
+  CallbackState,
+  InteractionMode,
+  MonoCloudSession,
+  MonoCloudUser
+} from "./schemas/Session.js"
+export type { Group, UserInfo as UserinfoResponse } from "./schemas/UserInfo.js"
+export type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
+export type { GetTokensOptions, MonoCloudTokens } from "./operations/getTokens.js"
+export type { RefreshGrantOptions, RefreshOptions } from "./operations/refreshSession.js"
+export type { SignInOptions } from "./operations/signIn.js"
+export type { SignInSilentOptions } from "./operations/signInSilent.js"
+export type { SignOutOptions } from "./operations/signOut.js"

@@ -1,0 +1,51 @@
+/**
+ * The one code → tokens → verified session → stored pipeline, shared by the redirect callback,
+ * the popup and the silent iframe. Nothing is stored unless every step succeeds.
+ */
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudValidationError } from "../MonoCloudError.js"
+import type { AuthTransaction, CallbackState } from "../schemas/Session.js"
+import { Discovery } from "../services/Discovery.js"
+import { SessionBroadcast } from "../services/SessionBroadcast.js"
+import { SessionStore } from "../services/SessionStore.js"
+import { authorizationCode } from "./callbackResponse.js"
+import { sessionFromCodeExchange } from "./sessionFromTokens.js"
+import { exchangeCode } from "./tokenRequests.js"
+
+/** Completes a sign-in from its callback URL and stores the new session. */
+export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const metadata = yield* (yield* Discovery).metadata
+    if (transaction.codeVerifier === undefined) {
+      return yield* Effect.fail(new MonoCloudValidationError({ check: "storedData", detail: "The sign-in transaction has no PKCE verifier" }))
+    }
+    const code = yield* authorizationCode(
+      callbackUrl,
+      { state: transaction.state, redirectUri: transaction.redirectUri, issuer: config.issuer },
+      metadata
+    )
+    const tokens = yield* exchangeCode({
+      code,
+      codeVerifier: transaction.codeVerifier,
+      redirectUri: transaction.redirectUri,
+      resource: transaction.resource
+    })
+    const session = yield* sessionFromCodeExchange(tokens, transaction)
+    yield* (yield* SessionStore).set(session)
+    yield* (yield* SessionBroadcast).publish({ type: "signedIn" })
+    return session
+  })
+
+/** What `postCallback` is told about a finished transaction. */
+export const callbackStateOf = (transaction: AuthTransaction): CallbackState => ({
+  signOut: transaction.kind === "signOut",
+  mode: transaction.mode,
+  state: transaction.state,
+  returnUrl: transaction.returnUrl,
+  appState: transaction.appState,
+  scopes: transaction.scopes,
+  resource: transaction.resource,
+  maxAge: transaction.maxAge
+})

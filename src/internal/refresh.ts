@@ -1,0 +1,79 @@
+/**
+ * The refresh-token grant applied to the stored session, shared by `refreshSession` and
+ * `getTokens`. Concurrent calls for the same token share one request; across tabs the refresh
+ * lock serialises refreshes and the session is read again once the lock is held, so a rotated
+ * refresh token is never sent twice. A failure leaves the stored session as it was.
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudValidationError } from "../MonoCloudError.js"
+import type { MonoCloudSession } from "../schemas/Session.js"
+import { InFlight } from "../services/InFlight.js"
+import { RefreshLock } from "../services/RefreshLock.js"
+import { SessionBroadcast } from "../services/SessionBroadcast.js"
+import { SessionStore } from "../services/SessionStore.js"
+import { sessionFromRefresh } from "./sessionFromTokens.js"
+import { refreshGrant } from "./tokenRequests.js"
+import { findToken, tokenKeyFor } from "./tokenKey.js"
+
+/** Which token to refresh and how. */
+export interface RefreshRequest {
+  readonly resource?: string | undefined
+  readonly scopes?: string | undefined
+  /** Skip the grant when, once the lock is held, the token is present and not about to expire. */
+  readonly onlyIfStale: boolean
+  readonly fetchUserInfo: boolean
+}
+
+/** The stored session, or a validation error when there is none. */
+export const requireSession = Effect.flatMap(SessionStore, (store) => store.get).pipe(
+  Effect.flatMap(Option.match({
+    onNone: () =>
+      Effect.fail(new MonoCloudValidationError({ check: "session", detail: "There is no session: sign in first" })),
+    onSome: Effect.succeed
+  }))
+)
+
+/** True when the token expires within the configured margin (or is gone). */
+export const isStale = (expiresAt: number | undefined) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+    return expiresAt === undefined || expiresAt - config.refreshBeforeExpiry <= now
+  })
+
+const refreshStored = (request: RefreshRequest) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const session = yield* requireSession
+    const key = tokenKeyFor(config, session, request)
+    if (request.onlyIfStale && !(yield* isStale(findToken(session, key)?.accessTokenExpiration))) return session
+    if (session.refreshToken === undefined || session.refreshToken === "") {
+      return yield* Effect.fail(
+        new MonoCloudValidationError({
+          check: "refreshToken",
+          detail: "The session has no refresh token: sign in with the offline_access scope"
+        })
+      )
+    }
+    const tokens = yield* refreshGrant({
+      refreshToken: session.refreshToken,
+      scopes: request.scopes ?? (request.resource === undefined ? undefined : key.scopes),
+      resource: key.resource
+    })
+    const refreshed: MonoCloudSession = yield* sessionFromRefresh(session, tokens, key, request)
+    yield* (yield* SessionStore).set(refreshed)
+    yield* (yield* SessionBroadcast).publish({ type: "refreshed" })
+    return refreshed
+  })
+
+/** Refreshes the token for `request` and stores the result; returns the stored session. */
+export const refreshStoredSession = (request: RefreshRequest) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const lock = yield* RefreshLock
+    const key = `refresh:${request.resource ?? ""}:${request.scopes ?? ""}:${request.onlyIfStale}:${request.fetchUserInfo}`
+    return yield* (yield* InFlight).share(key, lock.withLock(config.lockName, refreshStored(request)))
+  })

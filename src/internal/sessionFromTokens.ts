@@ -1,0 +1,133 @@
+/**
+ * Turns token responses into sessions: verifies the ID token, fetches UserInfo when configured,
+ * merges the user, files the access token under its key and runs `onSessionCreating`. Shared by
+ * every sign-in mode and by refresh.
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudValidationError } from "../MonoCloudError.js"
+import type { IdTokenClaims } from "../schemas/IdTokenClaims.js"
+import type { ApplicationState, AuthTransaction, MonoCloudSession, MonoCloudUser } from "../schemas/Session.js"
+import type { TokenResponse } from "../schemas/TokenResponse.js"
+import type { UserInfo } from "../schemas/UserInfo.js"
+import type { JSONWebKeySet } from "jose"
+import { Discovery, type DiscoveryError } from "../services/Discovery.js"
+import { decodeIdTokenClaims, type KeySource, validateIdToken } from "./idTokenValidation.js"
+import { fetchUserInfo } from "./tokenRequests.js"
+import { accessTokenRecord, grants, replaceToken, type TokenKey } from "./tokenKey.js"
+
+const nowSeconds = Effect.map(Clock.currentTimeMillis, (millis) => Math.floor(millis / 1000))
+
+/** Verifies (or, with `validateIdToken: false`, only decodes) an ID token. */
+export const verifyIdToken = (
+  idToken: string,
+  expected: { readonly nonce?: string | undefined; readonly maxAge?: number | undefined; readonly accessToken?: string | undefined }
+) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    if (!config.validateIdToken) return yield* decodeIdTokenClaims(idToken)
+    const discovery = yield* Discovery
+    const keys: KeySource<DiscoveryError> = {
+      // The schema checked each key's `kty`; jose checks the rest of each JWK when it imports it.
+      getKeys: (options) => Effect.map(discovery.jwks(options), (set) => set as unknown as JSONWebKeySet)
+    }
+    return yield* validateIdToken(idToken, {
+      issuer: config.issuer,
+      clientId: config.clientId,
+      algorithms: [config.idTokenSigningAlgorithm],
+      nowSeconds: yield* nowSeconds,
+      clockSkew: config.clockSkew,
+      clockTolerance: config.clockTolerance,
+      nonce: expected.nonce,
+      maxAge: expected.maxAge,
+      accessToken: expected.accessToken
+    }, keys)
+  })
+
+const withoutFiltered = (claims: IdTokenClaims, filtered: ReadonlyArray<string>): MonoCloudUser =>
+  Object.fromEntries(Object.entries(claims).filter(([name]) => !filtered.includes(name))) as MonoCloudUser
+
+const maybeUserInfo = (fetch: boolean, accessToken: string, grantedScopes: string, subject: string) =>
+  fetch && grants({ scopes: grantedScopes }, "openid")
+    ? Effect.asSome(fetchUserInfo(accessToken, subject))
+    : Effect.succeedNone
+
+/** Runs `onSessionCreating` on a copy of the session and returns what it left. */
+const applyHook = (
+  session: MonoCloudSession,
+  claims: IdTokenClaims | undefined,
+  userInfo: UserInfo | undefined,
+  appState: ApplicationState | undefined
+) =>
+  Effect.flatMap(MonoCloudConfig, (config) => {
+    const hook = config.onSessionCreating
+    if (hook === undefined) return Effect.succeed(session)
+    const draft = structuredClone(session) as MonoCloudSession
+    return Effect.as(Effect.promise(async () => hook(draft, claims, userInfo, appState)), draft)
+  })
+
+/** The session created by a successful code exchange for `transaction`. */
+export const sessionFromCodeExchange = (tokens: TokenResponse, transaction: AuthTransaction) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    if (tokens.id_token === undefined) {
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "tokenResponse", detail: "The token response has no ID token" })
+      )
+    }
+    const claims = yield* verifyIdToken(tokens.id_token, {
+      nonce: transaction.nonce,
+      maxAge: transaction.maxAge,
+      accessToken: tokens.access_token
+    })
+    const key: TokenKey = { resource: transaction.resource, scopes: transaction.scopes }
+    const token = accessTokenRecord(tokens, key, yield* nowSeconds)
+    const userInfo = yield* maybeUserInfo(config.fetchUserinfo, tokens.access_token, token.scopes, claims.sub)
+    const session: MonoCloudSession = {
+      user: { ...withoutFiltered(claims, config.filteredIdTokenClaims), ...userInfo._tag === "Some" ? userInfo.value : {} },
+      idToken: tokens.id_token,
+      ...(transaction.scopes !== undefined ? { authorizedScopes: transaction.scopes } : {}),
+      accessTokens: [token],
+      ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {})
+    }
+    return yield* applyHook(session, claims, userInfo._tag === "Some" ? userInfo.value : undefined, transaction.appState)
+  })
+
+/**
+ * The session after a refresh-token grant: the token for `key` replaced, a rotated refresh token
+ * and a new ID token (same subject) taken over, the user merged with new claims.
+ */
+export const sessionFromRefresh = (
+  session: MonoCloudSession,
+  tokens: TokenResponse,
+  key: TokenKey,
+  options: { readonly fetchUserInfo: boolean }
+) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const claims = tokens.id_token === undefined ? undefined : yield* verifyIdToken(tokens.id_token, {})
+    if (claims !== undefined && claims.sub !== session.user.sub) {
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "tokenResponse", detail: "The refreshed ID token names another subject" })
+      )
+    }
+    const token = accessTokenRecord(tokens, key, yield* nowSeconds)
+    const userInfo = yield* maybeUserInfo(options.fetchUserInfo, tokens.access_token, token.scopes, session.user.sub)
+    const refreshed: MonoCloudSession = {
+      ...session,
+      user: {
+        ...session.user,
+        ...(claims === undefined ? {} : withoutFiltered(claims, config.filteredIdTokenClaims)),
+        ...(userInfo._tag === "Some" ? userInfo.value : {})
+      },
+      accessTokens: replaceToken(session, key, token),
+      ...(tokens.id_token !== undefined ? { idToken: tokens.id_token } : {}),
+      ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {})
+    }
+    return yield* applyHook(refreshed, claims, userInfo._tag === "Some" ? userInfo.value : undefined, undefined)
+  })
+
+/** The session with UserInfo claims merged into its user. */
+export const sessionWithUserInfo = (session: MonoCloudSession, userInfo: UserInfo) =>
+  applyHook({ ...session, user: { ...session.user, ...userInfo } }, undefined, userInfo, undefined)

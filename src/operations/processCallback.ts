@@ -1,0 +1,64 @@
+/**
+ * `processCallback`: completes whatever flow brought the browser back to this page.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { CALLBACK_MESSAGE_SOURCE, type CallbackMessage } from "../callbackMessage.js"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { callbackState } from "../internal/callbackResponse.js"
+import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
+import { runPostCallback } from "../internal/postCallback.js"
+import { verifySignOutCallback } from "../internal/signOutCallback.js"
+import { urlBase } from "../internal/strings.js"
+import { Navigation } from "../services/Navigation.js"
+import { TransactionStore } from "../services/TransactionStore.js"
+
+const RESPONSE_PARAMETERS = ["code", "state", "iss", "error", "error_description", "error_uri", "session_state"]
+
+/** The URL without the authorization-response parameters (query and fragment). */
+const withoutResponseParameters = (url: string): string => {
+  const parsed = new URL(url)
+  for (const name of RESPONSE_PARAMETERS) parsed.searchParams.delete(name)
+  const fragment = new URLSearchParams(parsed.hash.replace(/^#/, ""))
+  if (RESPONSE_PARAMETERS.some((name) => fragment.has(name))) parsed.hash = ""
+  return parsed.href
+}
+
+/**
+ * Completes the pending sign-in or sign-out when this page is its callback; does nothing on any
+ * other page and when called again. In the main window it first strips the response from the
+ * address bar, then exchanges the code (or checks the sign-out), stores the session and runs
+ * `postCallback` or goes to the `returnUrl`. Inside a popup or an iframe it only hands the URL to
+ * the opener or parent with a `postMessage` restricted to the app's origin.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const processCallback = Effect.gen(function*() {
+  const config = yield* MonoCloudConfig
+  const navigation = yield* Navigation
+  const url = yield* navigation.currentUrl
+  const state = callbackState(url)
+  if (state === undefined) return
+  const base = urlBase(url)
+  const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
+  if (!callbackBases.includes(base)) return
+
+  if ((yield* navigation.windowRole) !== "top") {
+    const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
+    yield* navigation.postToOwner(message, config.appOrigin)
+    return
+  }
+
+  const transaction = yield* (yield* TransactionStore).take(state)
+  if (Option.isNone(transaction)) return
+  yield* navigation.replaceUrl(withoutResponseParameters(url))
+  if (transaction.value.kind === "signIn") {
+    yield* completeSignIn(url, transaction.value)
+  } else {
+    yield* verifySignOutCallback(url, transaction.value)
+  }
+  yield* runPostCallback(callbackStateOf(transaction.value))
+})

@@ -1,0 +1,42 @@
+/**
+ * `refetchUserInfo`: refreshes `session.user` from the UserInfo endpoint.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudValidationError } from "../MonoCloudError.js"
+import { requireSession } from "../internal/refresh.js"
+import { sessionWithUserInfo } from "../internal/sessionFromTokens.js"
+import { fetchUserInfo } from "../internal/tokenRequests.js"
+import { findToken, grants, tokenKeyFor } from "../internal/tokenKey.js"
+import { InFlight } from "../services/InFlight.js"
+import { SessionBroadcast } from "../services/SessionBroadcast.js"
+import { SessionStore } from "../services/SessionStore.js"
+
+/**
+ * Calls UserInfo with the session's default access token (as stored, not refreshed), checks
+ * that `sub` is the signed-in user, merges the claims into `session.user` and stores the session.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const refetchUserInfo = Effect.gen(function*() {
+  const run = Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const session = yield* requireSession
+    const token = findToken(session, tokenKeyFor(config, session, {}))
+    if (token === undefined) {
+      return yield* Effect.fail(new MonoCloudValidationError({ check: "accessToken", detail: "Default token not found" }))
+    }
+    if (!grants(token, "openid")) {
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "scope", detail: "Fetching userinfo requires the openid scope" })
+      )
+    }
+    const userInfo = yield* fetchUserInfo(token.accessToken, session.user.sub)
+    yield* (yield* SessionStore).set(yield* sessionWithUserInfo(session, userInfo))
+    yield* (yield* SessionBroadcast).publish({ type: "userUpdated" })
+  })
+  return yield* (yield* InFlight).share("refetchUserInfo", run)
+})

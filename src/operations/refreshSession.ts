@@ -1,0 +1,50 @@
+/**
+ * `refreshSession`: renews the session's tokens with the refresh-token grant.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { refreshStoredSession } from "../internal/refresh.js"
+
+/**
+ * Narrows a refresh to some scopes and/or resources.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshGrantOptions {
+  /** Space-separated resource indicators. */
+  readonly resource?: string | undefined
+  /** Space-separated scopes. */
+  readonly scopes?: string | undefined
+}
+
+/**
+ * Options of `refreshSession`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshOptions {
+  readonly refreshGrantOptions?: RefreshGrantOptions | undefined
+}
+
+/**
+ * Runs the refresh-token grant and updates the stored session: the access token for the
+ * (resource, scopes) key is replaced and the others kept, a rotated refresh token and a new ID
+ * token are stored, the user is merged with new claims. Returns nothing: read the result with
+ * `getSession`. Fails with `MonoCloudOPError` (e.g. `invalid_grant`) when the provider refuses
+ * the refresh token; on any failure the stored session is left exactly as it was.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const refreshSession = (options: RefreshOptions = {}) =>
+  Effect.flatMap(MonoCloudConfig, (config) =>
+    refreshStoredSession({
+      resource: options.refreshGrantOptions?.resource,
+      scopes: options.refreshGrantOptions?.scopes,
+      onlyIfStale: false,
+      fetchUserInfo: config.fetchUserinfo
+    })).pipe(Effect.asVoid)

@@ -1,0 +1,96 @@
+/**
+ * `signIn`: starts an interactive sign-in, by full-page redirect or in a popup.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudJsError } from "../MonoCloudError.js"
+import type { ApplicationState, InteractionMode } from "../schemas/Session.js"
+import { type AuthorizationParams, buildAuthorizationRequest } from "../internal/authorizationRequest.js"
+import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
+import { runPostCallback } from "../internal/postCallback.js"
+import { checkReturnUrl } from "../internal/returnUrl.js"
+import { Navigation } from "../services/Navigation.js"
+import { openPopupWindow, PopupTransport } from "../services/PopupWindow.js"
+import { TransactionStore } from "../services/TransactionStore.js"
+
+/**
+ * Options of `signIn`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignInOptions extends AuthorizationParams {
+  /** `redirect` (default) navigates this page; `popup` signs in in a popup window. */
+  readonly mode?: InteractionMode | undefined
+  /** Asks the provider for its sign-up page (`prompt=create`); wins over `prompt`. */
+  readonly signUp?: boolean | undefined
+  /** Same-origin URL to open after a redirect sign-in. */
+  readonly returnUrl?: string | undefined
+  /** JSON-serialisable data handed to `onSessionCreating` and `postCallback`. */
+  readonly appState?: ApplicationState | undefined
+  /** A popup already opened by the app (popup mode); otherwise one is opened now. */
+  readonly popup?: Window | null | undefined
+}
+
+const authorizationParams = (options: SignInOptions): AuthorizationParams => ({
+  ...options,
+  prompt: options.signUp === true ? "create" : options.prompt
+})
+
+const redirectSignIn = (options: SignInOptions) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const navigation = yield* Navigation
+    if ((yield* navigation.windowRole) === "iframe") {
+      return yield* Effect.fail(
+        new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-in from inside an iframe" })
+      )
+    }
+    const returnUrl = yield* checkReturnUrl(options.returnUrl)
+    const request = yield* buildAuthorizationRequest(authorizationParams(options), {
+      mode: "redirect",
+      redirectUri: config.redirectUri,
+      returnUrl,
+      appState: options.appState
+    })
+    yield* (yield* TransactionStore).save(request.transaction)
+    yield* navigation.assign(request.url)
+    return undefined
+  })
+
+const popupSignIn = (options: SignInOptions) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const popup = options.popup !== undefined
+      ? options.popup
+      : openPopupWindow({ width: config.popupWindowWidth, height: config.popupWindowHeight })
+    const request = yield* buildAuthorizationRequest(authorizationParams(options), {
+      mode: "popup",
+      redirectUri: config.redirectUri,
+      appState: options.appState
+    }).pipe(Effect.tapError(() => Effect.sync(() => popup?.close())))
+    const callbackUrl = yield* (yield* PopupTransport).run({
+      popup,
+      url: request.url,
+      redirectUri: config.redirectUri,
+      appOrigin: config.appOrigin,
+      timeoutMillis: config.authWindowTimeoutMillis
+    })
+    const session = yield* completeSignIn(callbackUrl, request.transaction)
+    yield* runPostCallback(callbackStateOf(request.transaction))
+    return session
+  })
+
+/**
+ * Signs the user in. Redirect mode stores the transaction (keyed by its `state`) and navigates
+ * away; popup mode resolves with the new session once the popup's callback was processed.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const signIn = (options: SignInOptions = {}) =>
+  Effect.gen(function*() {
+    return options.mode === "popup" ? yield* popupSignIn(options) : yield* redirectSignIn(options)
+  })

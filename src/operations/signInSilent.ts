@@ -1,0 +1,64 @@
+/**
+ * `signInSilent`: restores the session without user interaction through a hidden iframe
+ * (`prompt=none`).
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import type { ApplicationState } from "../schemas/Session.js"
+import { buildAuthorizationRequest } from "../internal/authorizationRequest.js"
+import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
+import { InFlight } from "../services/InFlight.js"
+import { SilentFrame } from "../services/SilentFrame.js"
+
+/**
+ * Options of `signInSilent`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignInSilentOptions {
+  readonly maxAge?: number | undefined
+  readonly loginHint?: string | undefined
+  readonly acrValues?: ReadonlyArray<string> | undefined
+  readonly scopes?: string | undefined
+  readonly resource?: string | undefined
+  readonly appState?: ApplicationState | undefined
+}
+
+/**
+ * Asks the provider, in a hidden iframe with `prompt=none`, whether the user is still signed in;
+ * stores and returns the new session when so. Fails with `MonoCloudOPError` (`login_required`,
+ * `interaction_required`, `consent_required`, …) when the provider needs the user, with
+ * `MonoCloudTimeoutError` when the frame does not come back in `silentTimeout`. Only one silent
+ * sign-in runs at a time: concurrent calls share it. On failure the stored session is untouched.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const signInSilent = (options: SignInSilentOptions = {}) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const frame = yield* SilentFrame
+    const run = Effect.gen(function*() {
+      const request = yield* buildAuthorizationRequest(
+        { ...options, prompt: "none" },
+        { mode: "silent", redirectUri: config.silentRedirectUri, appState: options.appState }
+      )
+      const callbackUrl = yield* frame.run({
+        authorizeUrl: request.url,
+        redirectUri: config.silentRedirectUri,
+        appOrigin: config.appOrigin,
+        timeoutMillis: config.silentTimeoutMillis
+      })
+      const session = yield* completeSignIn(callbackUrl, request.transaction)
+      if (config.postCallback !== undefined) {
+        const hook = config.postCallback
+        const state = callbackStateOf(request.transaction)
+        yield* Effect.promise(async () => hook(state))
+      }
+      return session
+    })
+    return yield* (yield* InFlight).share("signInSilent", run)
+  })

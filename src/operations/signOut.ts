@@ -1,0 +1,113 @@
+/**
+ * `signOut`: ends the local session and, federated, the provider session (RP-initiated logout).
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudJsError, MonoCloudValidationError } from "../MonoCloudError.js"
+import type { AuthTransaction, InteractionMode } from "../schemas/Session.js"
+import { callbackStateOf } from "../internal/completeSignIn.js"
+import { runPostCallback } from "../internal/postCallback.js"
+import { checkReturnUrl } from "../internal/returnUrl.js"
+import { verifySignOutCallback } from "../internal/signOutCallback.js"
+import { removeTrailingSlash } from "../internal/strings.js"
+import { Crypto } from "../services/Crypto.js"
+import { Discovery } from "../services/Discovery.js"
+import { Navigation } from "../services/Navigation.js"
+import { openPopupWindow, PopupTransport } from "../services/PopupWindow.js"
+import { SessionBroadcast } from "../services/SessionBroadcast.js"
+import { SessionStore } from "../services/SessionStore.js"
+import { TransactionStore } from "../services/TransactionStore.js"
+
+/**
+ * Options of `signOut`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignOutOptions {
+  /** `redirect` (default) or `popup`. */
+  readonly mode?: InteractionMode | undefined
+  /** End the provider session too; overrides the client's `federatedSignOut`. */
+  readonly federatedSignOut?: boolean | undefined
+  /** Where the provider sends the browser back; default `appUrl + signOutPath`. */
+  readonly postLogoutRedirectUri?: string | undefined
+  readonly idTokenHint?: string | undefined
+  /** Same-origin URL to open after a redirect sign-out. */
+  readonly returnUrl?: string | undefined
+  /** A popup already opened by the app (popup mode). */
+  readonly popup?: Window | null | undefined
+}
+
+/**
+ * Removes the local session (first, so a cancelled provider logout never leaves the app signed
+ * in), then, when federated, sends the user to the provider's end-session endpoint with
+ * `id_token_hint`, `post_logout_redirect_uri` and a `state` that the callback must return.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const signOut = (options: SignOutOptions = {}) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const navigation = yield* Navigation
+    const federated = options.federatedSignOut ?? config.federatedSignOut
+    const mode = options.mode ?? "redirect"
+    if (federated && mode === "redirect" && (yield* navigation.windowRole) === "iframe") {
+      return yield* Effect.fail(
+        new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-out from inside an iframe" })
+      )
+    }
+    const returnUrl = yield* checkReturnUrl(options.returnUrl)
+    const popup = federated && mode === "popup"
+      ? options.popup !== undefined
+        ? options.popup
+        : openPopupWindow({ width: config.popupWindowWidth, height: config.popupWindowHeight })
+      : null
+
+    const store = yield* SessionStore
+    const idToken = options.idTokenHint ??
+      (yield* store.get.pipe(Effect.map((session) => session._tag === "Some" ? session.value.idToken : undefined), Effect.orElseSucceed(() => undefined)))
+    yield* store.remove
+    yield* (yield* SessionBroadcast).publish({ type: "signedOut" })
+    if (!federated) return
+
+    const metadata = yield* (yield* Discovery).metadata
+    if (metadata.end_session_endpoint === undefined) {
+      popup?.close()
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "endpoint", detail: "The provider does not advertise an end_session endpoint" })
+      )
+    }
+    const redirectUri = removeTrailingSlash(options.postLogoutRedirectUri ?? config.postLogoutRedirectUri)
+    const transaction: AuthTransaction = {
+      version: 1,
+      kind: "signOut",
+      mode,
+      state: yield* (yield* Crypto).randomString(32),
+      redirectUri,
+      ...(returnUrl !== undefined ? { returnUrl } : {}),
+      createdAt: yield* Clock.currentTimeMillis
+    }
+    const url = new URL(metadata.end_session_endpoint)
+    url.searchParams.set("client_id", config.clientId)
+    if (idToken !== undefined) url.searchParams.set("id_token_hint", idToken)
+    url.searchParams.set("post_logout_redirect_uri", redirectUri)
+    url.searchParams.set("state", transaction.state)
+
+    if (mode === "redirect") {
+      yield* (yield* TransactionStore).save(transaction)
+      return yield* navigation.assign(url.href)
+    }
+    const callbackUrl = yield* (yield* PopupTransport).run({
+      popup,
+      url: url.href,
+      redirectUri,
+      appOrigin: config.appOrigin,
+      timeoutMillis: config.authWindowTimeoutMillis
+    })
+    yield* verifySignOutCallback(callbackUrl, transaction)
+    yield* runPostCallback(callbackStateOf(transaction))
+  })
