@@ -1,0 +1,133 @@
+/**
+ * Popup sign-in and sign-out. {@link openPopupWindow} opens the window synchronously, inside the
+ * user's click, before anything asynchronous runs (browsers block popups opened later); the
+ * {@link PopupTransport} then sends it to the authorization server and waits for the callback.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { MonoCloudJsError, MonoCloudTimeoutError } from "../MonoCloudError.js"
+import { listenForCallback } from "./SilentFrame.js"
+
+/**
+ * The largest popup size wanted; the popup never exceeds the current window's inner size.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PopupSize {
+  readonly width: number
+  readonly height: number
+}
+
+/**
+ * Opens a blank popup named `mc.popup`, at most `options` in size, centred on the current window.
+ * Returns `null` when the browser blocks it (or there is no window). Call it synchronously in the
+ * click handler.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const openPopupWindow = (options: PopupSize): Window | null => {
+  if (typeof window === "undefined") return null
+  const width = Math.min(options.width, window.innerWidth)
+  const height = Math.min(options.height, window.innerHeight)
+  const left = Math.max(0, Math.round(window.screenLeft + (window.innerWidth - width) / 2))
+  const top = Math.max(0, Math.round(window.screenTop + (window.innerHeight - height) / 2))
+  return window.open("about:blank", "mc.popup", `width=${width},height=${height},top=${top},left=${left}`)
+}
+
+/**
+ * What a popup flow needs: the popup from {@link openPopupWindow}, where to send it, where it comes
+ * back, the app's origin and how long to wait.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PopupParams {
+  readonly popup: Window | null
+  readonly url: string
+  readonly redirectUri: string
+  /** The origin the callback message and the popup's final location must have. */
+  readonly appOrigin: string
+  readonly timeoutMillis: number
+}
+
+/**
+ * The popup transport service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PopupTransportService {
+  /** Sends the popup to `url` and succeeds with the full callback URL it returns to. */
+  readonly run: (params: PopupParams) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
+}
+
+/**
+ * The popup transport service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class PopupTransport extends Context.Tag("@monocloud/auth-web-js/PopupTransport")<
+  PopupTransport,
+  PopupTransportService
+>() {}
+
+const POLL_MILLIS = 100
+
+/** Fails with reason `PopupClosed` once the popup is closed, checking every {@link POLL_MILLIS}. */
+const failWhenClosed = (popup: Window): Effect.Effect<never, MonoCloudJsError> =>
+  Effect.suspend(() =>
+    popup.closed
+      ? Effect.fail(new MonoCloudJsError({ reason: "PopupClosed", detail: "Window closed by user" }))
+      : Effect.zipRight(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup))
+  )
+
+const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError> => {
+  const popup = params.popup
+  if (popup === null) return Effect.fail(new MonoCloudJsError({ reason: "PopupBlocked", detail: "Could not open popup" }))
+  return Effect.gen(function*() {
+    yield* Effect.addFinalizer(() => Effect.sync(() => popup.close()))
+    const callback = yield* listenForCallback({
+      from: () => popup,
+      appOrigin: params.appOrigin,
+      redirectUri: params.redirectUri,
+      pollMillis: POLL_MILLIS
+    })
+    yield* Effect.sync(() => {
+      popup.location.href = params.url
+    })
+    return yield* Effect.raceFirst(callback, failWhenClosed(popup))
+  }).pipe(
+    Effect.scoped,
+    Effect.timeoutFail({
+      duration: Duration.millis(params.timeoutMillis),
+      onTimeout: () => new MonoCloudTimeoutError({ operation: "popup", timeoutMillis: params.timeoutMillis })
+    })
+  )
+}
+
+/**
+ * The real popup. A `null` popup fails with reason `PopupBlocked`, a popup the user closes with
+ * reason `PopupClosed`; the popup is closed and the `message` listener removed in every outcome.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerBrowser: Layer.Layer<PopupTransport> = Layer.sync(PopupTransport, () => ({ run: runInPopup }))
+
+/**
+ * A scripted popup for tests: `respond` gets the URL the popup would be sent to and answers with
+ * the callback URL, or fails as the real popup would. The `popup` argument is not looked at.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const layerTest = (
+  respond: (url: string) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
+): Layer.Layer<PopupTransport> => Layer.succeed(PopupTransport, { run: (params) => respond(params.url) })

@@ -1,0 +1,98 @@
+/**
+ * Tells the app's other tabs that the session changed, and hears what they say, over a
+ * `BroadcastChannel`. A channel never receives its own messages, so `events` only carries other
+ * tabs' news.
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Predicate from "effect/Predicate"
+import * as Stream from "effect/Stream"
+
+/**
+ * What happened to the session in some tab.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionEvent {
+  readonly type: "signedIn" | "refreshed" | "signedOut" | "userUpdated"
+}
+
+/**
+ * The cross-tab session broadcast service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionBroadcastService {
+  /** Tells the other tabs. */
+  readonly publish: (event: SessionEvent) => Effect.Effect<void>
+  /** What the other tabs publish, from subscription on. */
+  readonly events: Stream.Stream<SessionEvent>
+}
+
+/**
+ * The cross-tab session broadcast service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class SessionBroadcast extends Context.Tag("@monocloud/auth-web-js/SessionBroadcast")<
+  SessionBroadcast,
+  SessionBroadcastService
+>() {}
+
+const eventTypes: ReadonlyArray<unknown> = ["signedIn", "refreshed", "signedOut", "userUpdated"] satisfies ReadonlyArray<
+  SessionEvent["type"]
+>
+
+const isSessionEvent = (data: unknown): data is SessionEvent =>
+  Predicate.hasProperty(data, "type") && eventTypes.includes(data.type)
+
+const noop: SessionBroadcastService = { publish: () => Effect.void, events: Stream.empty }
+
+/**
+ * A `BroadcastChannel` named `channelName` (e.g. `mc.events.<clientId>`), closed when the layer is
+ * released; publishes nothing and hears nothing where `BroadcastChannel` is missing.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerBrowser = (channelName: string): Layer.Layer<SessionBroadcast> =>
+  Layer.scoped(
+    SessionBroadcast,
+    Effect.gen(function*() {
+      if (typeof BroadcastChannel === "undefined") return noop
+      const channel = yield* Effect.acquireRelease(
+        Effect.sync(() => new BroadcastChannel(channelName)),
+        (channel) => Effect.sync(() => channel.close())
+      )
+      const events = Stream.asyncPush<SessionEvent>((emit) =>
+        Effect.acquireRelease(
+          Effect.sync(() => {
+            const onMessage = (event: MessageEvent) => {
+              if (isSessionEvent(event.data)) emit.single({ type: event.data.type })
+            }
+            channel.addEventListener("message", onMessage)
+            return onMessage
+          }),
+          (onMessage) => Effect.sync(() => channel.removeEventListener("message", onMessage))
+        )
+      )
+      return {
+        publish: (event: SessionEvent) => Effect.sync(() => channel.postMessage({ type: event.type })),
+        events
+      }
+    })
+  )
+
+/**
+ * A broadcast that publishes nothing and hears nothing, for a single tab or tests.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerNoop: Layer.Layer<SessionBroadcast> = Layer.succeed(SessionBroadcast, noop)

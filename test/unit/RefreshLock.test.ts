@@ -1,0 +1,199 @@
+import { afterEach, describe, expect, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import { MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import * as RefreshLock from "../../src/services/RefreshLock.js"
+
+/** A minimal in-memory `navigator.locks`: exclusive locks granted in request order, abortable while waiting. */
+class FakeLockManager {
+  readonly requested: Array<string> = []
+  private readonly held = new Set<string>()
+  private readonly queues = new Map<string, Array<() => void>>()
+
+  request(name: string, options: { readonly signal?: AbortSignal }, callback: () => unknown): Promise<unknown> {
+    this.requested.push(name)
+    const queue = this.queues.get(name) ?? []
+    this.queues.set(name, queue)
+    return new Promise((resolve, reject) => {
+      const signal = options.signal
+      const onAbort = () => {
+        queue.splice(queue.indexOf(grant), 1)
+        reject(new DOMException("The request was aborted", "AbortError"))
+      }
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort)
+        this.held.add(name)
+        Promise.resolve()
+          .then(callback)
+          .then(resolve, reject)
+          .finally(() => {
+            this.held.delete(name)
+            this.grantNext(name)
+          })
+      }
+      signal?.addEventListener("abort", onAbort)
+      queue.push(grant)
+      this.grantNext(name)
+    })
+  }
+
+  waiting(name: string): number {
+    return this.queues.get(name)?.length ?? 0
+  }
+
+  private grantNext(name: string) {
+    if (!this.held.has(name)) this.queues.get(name)?.shift()?.()
+  }
+}
+
+let fakeLocks: FakeLockManager | undefined
+
+const installFakeLocks = () => {
+  fakeLocks = new FakeLockManager()
+  Object.defineProperty(navigator, "locks", { configurable: true, value: fakeLocks })
+  return fakeLocks
+}
+
+afterEach(() => {
+  Reflect.deleteProperty(navigator, "locks")
+  fakeLocks = undefined
+})
+
+/** Lets fibers and promise callbacks (the fake lock manager's grants) run. */
+const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 5)))
+
+/** Expects `effect` to finish without any clock time passing (so it did not wait for a lock). */
+const finishesPromptly = <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(effect)
+    yield* settle
+    return yield* Fiber.poll(fiber).pipe(Effect.map(Option.getOrThrowWith(() => new Error("still waiting for the lock"))))
+  })
+
+/** Runs `withLock(name, …)` in a fiber and returns it once the lock is held, with a handle to release it. */
+const holdLock = (name: string) =>
+  Effect.gen(function*() {
+    const lock = yield* RefreshLock.RefreshLock
+    const entered = yield* Deferred.make<void>()
+    const release = yield* Deferred.make<void>()
+    const fiber = yield* Effect.fork(lock.withLock(name, Effect.zipRight(Deferred.succeed(entered, undefined), Deferred.await(release))))
+    yield* Deferred.await(entered)
+    return { fiber, release: Deferred.succeed(release, undefined) }
+  })
+
+const backends: ReadonlyArray<{
+  readonly name: string
+  readonly layer: (timeoutMillis: number) => Layer.Layer<RefreshLock.RefreshLock>
+  readonly usedWebLocks: boolean
+}> = [
+  { name: "tab-local (layerLocal)", layer: (timeoutMillis) => RefreshLock.layerLocal({ timeoutMillis }), usedWebLocks: false },
+  {
+    name: "Web Locks (layerBrowser over a fake navigator.locks)",
+    layer: (timeoutMillis) => {
+      installFakeLocks()
+      return RefreshLock.layerBrowser({ timeoutMillis })
+    },
+    usedWebLocks: true
+  },
+  {
+    name: "layerBrowser without navigator.locks (tab-local fallback)",
+    layer: (timeoutMillis) => RefreshLock.layerBrowser({ timeoutMillis }),
+    usedWebLocks: false
+  }
+]
+
+for (const backend of backends) {
+  describe(`RefreshLock ${backend.name}`, () => {
+    const withLayer = (timeoutMillis: number) => <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
+      Effect.suspend(() => Effect.provide(effect, backend.layer(timeoutMillis))).pipe(
+        Effect.tap(() => expect((fakeLocks?.requested.length ?? 0) > 0).toBe(backend.usedWebLocks))
+      )
+
+    it.live("concurrent runs under one name never overlap", () =>
+      Effect.gen(function*() {
+        const lock = yield* RefreshLock.RefreshLock
+        const log: Array<string> = []
+        const task = (id: string) =>
+          lock.withLock(
+            "mc.lock.app",
+            Effect.gen(function*() {
+              log.push(`enter ${id}`)
+              yield* Effect.sleep("15 millis")
+              log.push(`exit ${id}`)
+              return id
+            })
+          )
+        const results = yield* Effect.all([task("a"), task("b"), task("c")], { concurrency: "unbounded" })
+        expect([...results].sort()).toEqual(["a", "b", "c"])
+        expect(log).toHaveLength(6)
+        for (let i = 0; i < log.length; i += 2) {
+          expect(log[i]!.replace("enter", "exit")).toBe(log[i + 1])
+        }
+      }).pipe(withLayer(5_000)))
+
+    it.effect("different names do not wait for each other", () =>
+      Effect.gen(function*() {
+        const lock = yield* RefreshLock.RefreshLock
+        const held = yield* holdLock("mc.lock.a")
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.b", Effect.succeed("b")))).toEqual(Exit.succeed("b"))
+        yield* held.release
+        yield* Fiber.join(held.fiber)
+      }).pipe(withLayer(1_000)))
+
+    it.effect("waiting longer than the time-out fails with MonoCloudTimeoutError, and the lock stays usable", () =>
+      Effect.gen(function*() {
+        const lock = yield* RefreshLock.RefreshLock
+        const held = yield* holdLock("mc.lock.app")
+        let ran = false
+        const waiter = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
+        yield* settle
+        yield* TestClock.adjust("999 millis")
+        expect(Option.isNone(yield* Fiber.poll(waiter))).toBe(true)
+        yield* TestClock.adjust("1 millis")
+        const error = yield* Effect.flip(Fiber.join(waiter))
+        expect(error).toBeInstanceOf(MonoCloudTimeoutError)
+        expect(error).toMatchObject({ operation: "lock", timeoutMillis: 1_000 })
+        expect(ran).toBe(false)
+        expect(fakeLocks?.waiting("mc.lock.app") ?? 0).toBe(0)
+        yield* held.release
+        yield* Fiber.join(held.fiber)
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
+        expect(ran).toBe(false)
+      }).pipe(withLayer(1_000)))
+
+    it.effect("releases the lock when the effect fails", () =>
+      Effect.gen(function*() {
+        const lock = yield* RefreshLock.RefreshLock
+        expect(yield* Effect.flip(lock.withLock("mc.lock.app", Effect.fail("boom")))).toBe("boom")
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
+      }).pipe(withLayer(1_000)))
+
+    it.effect("releases the lock when the holder is interrupted", () =>
+      Effect.gen(function*() {
+        const lock = yield* RefreshLock.RefreshLock
+        const held = yield* holdLock("mc.lock.app")
+        yield* Fiber.interrupt(held.fiber)
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
+      }).pipe(withLayer(1_000)))
+
+    it.effect("withdraws a waiting request when the waiter is interrupted", () =>
+      Effect.gen(function*() {
+        const lock = yield* RefreshLock.RefreshLock
+        const held = yield* holdLock("mc.lock.app")
+        let ran = false
+        const waiter = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
+        yield* settle
+        yield* Fiber.interrupt(waiter)
+        expect(fakeLocks?.waiting("mc.lock.app") ?? 0).toBe(0)
+        yield* held.release
+        yield* Fiber.join(held.fiber)
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
+        expect(ran).toBe(false)
+      }).pipe(withLayer(1_000)))
+  })
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "@effect/vitest"
+import { MonoCloudHttpError, MonoCloudOPError, MonoCloudTimeoutError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { authorizeResponder } from "../../src/testing/providerResponses.js"
+import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
+import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
+
+describe("refreshSession", () => {
+  it("replaces the default token, stores the rotated refresh token and merges the user", async () => {
+    const { client, server } = await signedInClient()
+    const before = (await client.getSession())!
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated", accessToken: "new-access", idToken: { name: "Ada L." } }))
+    server.expect("userinfo", server.userInfoReply({ email: "new@example.com" }))
+    const result = await client.refreshSession()
+    expect(result).toBeUndefined()
+    const after = (await client.getSession())!
+    expect(after.refreshToken).toBe("rotated")
+    expect(after.accessTokens).toHaveLength(1)
+    expect(after.accessTokens?.[0]?.accessToken).toBe("new-access")
+    expect(after.user["name"]).toBe("Ada L.")
+    expect(after.user.email).toBe("new@example.com")
+    expect(after.idToken).not.toBe(before.idToken)
+    const form = server.requestsTo("token").at(-1)!.form!
+    expect(form.get("grant_type")).toBe("refresh_token")
+    expect(form.get("refresh_token")).toBe(before.refreshToken)
+    expect(form.get("client_id")).toBe("test-client")
+    expect(form.has("scope")).toBe(false)
+    server.verify()
+  })
+
+  it("narrowed by refreshGrantOptions: sends scope and resource, adds that token and keeps the others", async () => {
+    const { client, server } = await signedInClient({ fetchUserinfo: false })
+    server.expect("token", await server.tokenReply({ scope: "openid", accessToken: "narrow", idToken: false }))
+    await client.refreshSession({ refreshGrantOptions: { scopes: "openid", resource: "https://api.example.com" } })
+    const form = server.requestsTo("token").at(-1)!.form!
+    expect(form.get("scope")).toBe("openid")
+    expect(form.getAll("resource")).toEqual(["https://api.example.com"])
+    const tokens = (await client.getSession())!.accessTokens!
+    expect(tokens).toHaveLength(2)
+    expect(tokens[1]).toMatchObject({ accessToken: "narrow", resource: "https://api.example.com", requestedScopes: "openid" })
+    expect(await client.getTokens({ resource: "https://api.example.com", scopes: "openid" })).toMatchObject({ accessToken: "narrow" })
+  })
+
+  it("shares one token request between concurrent calls", async () => {
+    const { client, server } = await signedInClient({ fetchUserinfo: false })
+    server.expect("token", await server.tokenReply({ accessToken: "shared" }))
+    await Promise.all([client.refreshSession(), client.refreshSession(), client.refreshSession()])
+    expect(server.requestsTo("token")).toHaveLength(2) // the sign-in exchange and one refresh
+    expect(server.unexpected).toHaveLength(0)
+    expect((await client.getSession())?.accessTokens?.[0]?.accessToken).toBe("shared")
+  })
+
+  it("leaves the stored session exactly as it was on a network failure, a time-out or a 5xx", async () => {
+    for (const reply of [{ networkError: true as const }, { status: 503, body: "busy" }]) {
+      const { client, server, storage } = await signedInClient()
+      const before = await storage.getItem("mc.session.test-client")
+      server.expect("token", reply)
+      const error = await rejectionOf(client.refreshSession())
+      expect(error).toBeInstanceOf(MonoCloudHttpError)
+      expect(await storage.getItem("mc.session.test-client")).toBe(before)
+    }
+    const { client, server, storage } = await signedInClient({ httpTimeout: 0.05 })
+    const before = await storage.getItem("mc.session.test-client")
+    server.expect("token", { hang: true })
+    expect(await rejectionOf(client.refreshSession())).toBeInstanceOf(MonoCloudTimeoutError)
+    expect(await storage.getItem("mc.session.test-client")).toBe(before)
+  })
+
+  it("rejects with MonoCloudOPError invalid_grant for a revoked refresh token, session kept", async () => {
+    const { client, server, storage } = await signedInClient()
+    const before = await storage.getItem("mc.session.test-client")
+    server.expect("token", server.oauthError("invalid_grant", "grant request is invalid"))
+    const error = await rejectionOf(client.refreshSession())
+    expect(error).toBeInstanceOf(MonoCloudOPError)
+    expect((error as MonoCloudOPError).error).toBe("invalid_grant")
+    expect(await storage.getItem("mc.session.test-client")).toBe(before)
+  })
+
+  it("refuses a refreshed ID token for another subject", async () => {
+    const { client, server } = await signedInClient()
+    server.expect("token", await server.tokenReply({ sub: "intruder" }))
+    const error = await rejectionOf(client.refreshSession())
+    expect((error as MonoCloudValidationError).check).toBe("tokenResponse")
+  })
+
+  it("needs a session and a refresh token", async () => {
+    const { client } = await makeTestClient()
+    expect((await rejectionOf(client.refreshSession()) as MonoCloudValidationError).check).toBe("session")
+    const server = await makeScriptedAuthorizationServer()
+    const withoutRefresh = await makeTestClient({}, {
+      server,
+      popup: authorizeResponder(server, { token: { refreshToken: false } })
+    })
+    await withoutRefresh.client.signIn({ mode: "popup", popup: null })
+    const error = await rejectionOf(withoutRefresh.client.refreshSession())
+    expect((error as MonoCloudValidationError).check).toBe("refreshToken")
+  })
+})
