@@ -65,7 +65,9 @@ export const layerBrowser = (channelName: string): Layer.Layer<SessionBroadcast>
   Layer.scoped(
     SessionBroadcast,
     Effect.gen(function*() {
-      if (typeof BroadcastChannel === "undefined") return noop
+      // Outside a browser page (server-side rendering, Node) there are no other tabs to tell, and an
+      // open channel would keep the process alive.
+      if (typeof window === "undefined" || typeof BroadcastChannel === "undefined") return noop
       const channel = yield* Effect.acquireRelease(
         Effect.sync(() => new BroadcastChannel(channelName)),
         (channel) => Effect.sync(() => channel.close())

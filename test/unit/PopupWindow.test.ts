@@ -41,9 +41,10 @@ const waitUntil = (condition: () => boolean) =>
     expect(condition()).toBe(true)
   })
 
+/** Gives `fiber` ample turns to finish, then expects it to be still waiting. */
 const stillWaiting = (fiber: Fiber.RuntimeFiber<string, unknown>) =>
   Effect.gen(function*() {
-    yield* Effect.yieldNow()
+    for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
     expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
   })
 

@@ -48,9 +48,10 @@ const start = (overrides: Partial<typeof params> = {}) =>
 const post = (init: MessageEventInit) => window.dispatchEvent(new MessageEvent("message", init))
 const callbackMessage = (url: string) => ({ source: CALLBACK_MESSAGE_SOURCE, url })
 
+/** Gives `fiber` ample turns to finish, then expects it to be still waiting. */
 const stillWaiting = (fiber: Fiber.RuntimeFiber<string, unknown>) =>
   Effect.gen(function*() {
-    yield* Effect.yieldNow()
+    for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
     expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
   })
 
@@ -105,6 +106,16 @@ describe("SilentFrame.layerBrowser", () => {
       yield* stillWaiting(fiber)
       post({ origin: appOrigin, source: frameWindow, data: callbackMessage(callbackUrl) })
       expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
+    }).pipe(provideBrowser))
+
+  it.effect("a frame detached by someone else matches no message (not even one without a source)", () =>
+    Effect.gen(function*() {
+      const { fiber, frame } = yield* start()
+      frame.remove()
+      expect(frame.contentWindow).toBeNull()
+      post({ origin: appOrigin, source: null, data: callbackMessage(callbackUrl) })
+      yield* stillWaiting(fiber)
+      yield* Fiber.interrupt(fiber)
     }).pipe(provideBrowser))
 
   it.effect("ignores malformed data and URLs that are not the redirect URI", () =>

@@ -1,0 +1,38 @@
+/**
+ * The built package, loaded by name in plain Node 20 (no DOM), as server-side rendering would:
+ * every entry can be `require`d and `import`ed, and the promise client constructs without I/O.
+ */
+import { execFileSync } from "node:child_process"
+import { describe, expect, it } from "vitest"
+import { REPO_ROOT } from "./support/serve.mjs"
+
+const ENTRIES = ["@monocloud/auth-web-js", "@monocloud/auth-web-js/effect", "@monocloud/auth-web-js/testing", "@monocloud/auth-web-js/utils"]
+
+const runNode = (args: Array<string>) =>
+  execFileSync(process.execPath, args, { cwd: REPO_ROOT, encoding: "utf8", timeout: 20_000 }).trim()
+
+describe("package entries", () => {
+  it.each(ENTRIES)("%s can be required and imported by name without a DOM", (entry) => {
+    const required = runNode(["-e", `console.log(Object.keys(require(${JSON.stringify(entry)})).sort().join(","))`])
+    const imported = runNode([
+      "--input-type=module",
+      "-e",
+      `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).sort().join(","))`
+    ])
+    expect(required.length).toBeGreaterThan(0)
+    expect(imported).toBe(required)
+  })
+
+  it("constructs the client and reads no session in Node, touching no browser global", () => {
+    const script = `
+      const { MonoCloudWebJSClient, MemoryStorage, MonoCloudOPError } = require("@monocloud/auth-web-js")
+      const client = new MonoCloudWebJSClient({ tenantDomain: "acme.example.com", clientId: "c", appUrl: "https://app.example.com", storage: new MemoryStorage() })
+      client.getSession().then((s) => console.log(typeof window, s === undefined, typeof MonoCloudOPError))
+    `
+    expect(runNode(["-e", script])).toBe("undefined true function")
+  })
+
+  it("keeps internals private", () => {
+    expect(() => runNode(["-e", `require("@monocloud/auth-web-js/internal/strings")`])).toThrow()
+  })
+})

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as MonoCloud from "../../src/effect.js"
+import { MemoryStorage } from "../../src/storage.js"
+import { makeTestClient, signedInClient } from "./support/testClient.js"
+
+const KEY = "mc.session.test-client"
+
+describe("getSession", () => {
+  it("returns undefined when nothing is stored", async () => {
+    const { client } = await makeTestClient()
+    expect(await client.getSession()).toBeUndefined()
+  })
+
+  it("reads a corrupt entry as undefined through the promise client and keeps it in storage", async () => {
+    for (const corrupt of ["{not json", JSON.stringify({ version: 1, session: { user: {} } }), "[]"]) {
+      const { client, storage } = await makeTestClient()
+      await storage.setItem(KEY, corrupt)
+      expect(await client.getSession()).toBeUndefined()
+      expect(await storage.getItem(KEY)).toBe(corrupt)
+    }
+  })
+
+  it.effect("reports a corrupt entry to Effect users as MonoCloudValidationError storedData", () =>
+    Effect.gen(function*() {
+      const storage = new MemoryStorage()
+      yield* Effect.promise(() => storage.setItem(KEY, "{not json"))
+      const config = MonoCloud.layerWith({ tenantDomain: "https://op.example.test", clientId: "test-client", appUrl: "http://localhost:3000" }, {
+        sessionStore: MonoCloud.SessionStore.layer(storage)
+      })
+      const error = yield* Effect.flip(Effect.provide(MonoCloud.getSession, Layer.orDie(config)))
+      expect(error._tag).toBe("MonoCloudValidationError")
+      expect(error._tag === "MonoCloudValidationError" && error.check).toBe("storedData")
+    }))
+
+  it("reads a session stored by the reference SDK (plain JSON without envelope)", async () => {
+    const { client, storage } = await makeTestClient()
+    await storage.setItem(KEY, JSON.stringify({ user: { sub: "legacy" }, accessTokens: [] }))
+    expect((await client.getSession())?.user.sub).toBe("legacy")
+  })
+
+  it("stores under mc.session.<clientId>.<sessionKey> when a sessionKey is set", async () => {
+    const { client, storage } = await signedInClient({ sessionKey: "admin" })
+    expect(await storage.getItem(`${KEY}.admin`)).toContain('"version":1')
+    expect(await storage.getItem(KEY)).toBeNull()
+    expect((await client.getSession())?.user.sub).toBe("user-1")
+  })
+})
