@@ -17,6 +17,7 @@ import { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operat
 import { processCallback } from "./operations/processCallback.js"
 import { refetchUserInfo } from "./operations/refetchUserInfo.js"
 import { refreshSession, type RefreshOptions } from "./operations/refreshSession.js"
+import { revokeToken } from "./operations/revokeToken.js"
 import { signIn, type SignInOptions } from "./operations/signIn.js"
 import { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
 import { signOut, type SignOutOptions } from "./operations/signOut.js"
@@ -90,6 +91,11 @@ export class MonoCloudWebJSClient {
   /** The access token for a resource/scope set, refreshed first when it is missing or about to expire. */
   getTokens(options: GetTokensOptions = {}): Promise<MonoCloudTokens> {
     return runPromise(this.runtime, getTokens(options))
+  }
+
+  /** Revokes an access or refresh token at the provider (RFC 7009); the stored session is not changed. */
+  revokeToken(token: string, tokenTypeHint: "access_token" | "refresh_token" = "refresh_token"): Promise<void> {
+    return runPromise(this.runtime, revokeToken(token, tokenTypeHint))
   }
 
   /** The stored session, or `undefined` (also for a corrupt stored entry, which is kept). */

@@ -32,6 +32,7 @@ export { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operat
 export { processCallback } from "./operations/processCallback.js"
 export { refetchUserInfo } from "./operations/refetchUserInfo.js"
 export { refreshSession, type RefreshGrantOptions, type RefreshOptions } from "./operations/refreshSession.js"
+export { revokeToken } from "./operations/revokeToken.js"
 export { signIn, type SignInOptions } from "./operations/signIn.js"
 export { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
 export { signOut, type SignOutOptions } from "./operations/signOut.js"

@@ -1,0 +1,96 @@
+/**
+ * The error channel and the requirements of every operation are API: these type tests pin them.
+ */
+import * as Effect from "effect/Effect"
+import { describe, expectTypeOf, it } from "vitest"
+import * as MonoCloud from "../../src/effect.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudJsError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError,
+  MonoCloudTokenError,
+  MonoCloudValidationError
+} from "../../src/MonoCloudError.js"
+
+type ErrorOf<T> = T extends Effect.Effect<infer _A, infer E, infer _R> ? E : never
+type NeedsOf<T> = T extends Effect.Effect<infer _A, infer _E, infer R> ? R : never
+
+/** What talking to the provider can fail with. */
+type ServerErrors = MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
+
+describe("operation error channels", () => {
+  it("signIn", () => {
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signIn>>>().toEqualTypeOf<
+      ServerErrors | MonoCloudJsError | MonoCloudStorageError | MonoCloudTokenError
+    >()
+  })
+  it("processCallback", () => {
+    expectTypeOf<ErrorOf<typeof MonoCloud.processCallback>>().toEqualTypeOf<
+      ServerErrors | MonoCloudJsError | MonoCloudStorageError | MonoCloudTokenError
+    >()
+  })
+  it("signInSilent", () => {
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signInSilent>>>().toEqualTypeOf<
+      ServerErrors | MonoCloudJsError | MonoCloudStorageError | MonoCloudTokenError
+    >()
+  })
+  it("refreshSession and getTokens", () => {
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.refreshSession>>>().toEqualTypeOf<
+      ServerErrors | MonoCloudStorageError | MonoCloudTokenError
+    >()
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.getTokens>>>().toEqualTypeOf<
+      ServerErrors | MonoCloudStorageError | MonoCloudTokenError
+    >()
+  })
+  it("refetchUserInfo", () => {
+    expectTypeOf<ErrorOf<typeof MonoCloud.refetchUserInfo>>().toEqualTypeOf<ServerErrors | MonoCloudStorageError>()
+  })
+  it("getSession", () => {
+    expectTypeOf<ErrorOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloudStorageError | MonoCloudValidationError>()
+  })
+  it("signOut", () => {
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<
+      ServerErrors | MonoCloudJsError | MonoCloudStorageError
+    >()
+  })
+  it("revokeToken", () => {
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<ServerErrors>()
+  })
+})
+
+describe("operation requirements", () => {
+  it("each operation needs exactly the services it uses", () => {
+    expectTypeOf<NeedsOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloud.SessionStore.SessionStore>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.refreshSession>>>().toEqualTypeOf<
+      | MonoCloud.MonoCloudConfig
+      | MonoCloud.SessionStore.SessionStore
+      | MonoCloud.Discovery.Discovery
+      | MonoCloud.OidcHttp.OidcHttp
+      | MonoCloud.RefreshLock.RefreshLock
+      | MonoCloud.InFlight.InFlight
+      | MonoCloud.SessionBroadcast.SessionBroadcast
+    >()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<
+      MonoCloud.MonoCloudConfig | MonoCloud.Discovery.Discovery | MonoCloud.OidcHttp.OidcHttp
+    >()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.signInSilent>>>().toEqualTypeOf<
+      | MonoCloud.MonoCloudConfig
+      | MonoCloud.SessionStore.SessionStore
+      | MonoCloud.Discovery.Discovery
+      | MonoCloud.OidcHttp.OidcHttp
+      | MonoCloud.Crypto.Crypto
+      | MonoCloud.SilentFrame.SilentFrame
+      | MonoCloud.InFlight.InFlight
+      | MonoCloud.SessionBroadcast.SessionBroadcast
+    >()
+  })
+  it("the full layer satisfies every operation", () => {
+    type Provided = MonoCloud.MonoCloudServices
+    expectTypeOf<NeedsOf<typeof MonoCloud.processCallback>>().toExtend<Provided>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.signIn>>>().toExtend<Provided>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.signOut>>>().toExtend<Provided>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.getTokens>>>().toExtend<Provided>()
+  })
+})
