@@ -10,11 +10,11 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudHttpError, MonoCloudTimeoutError } from "../MonoCloudError.js"
+import { MonoCloudHttpError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
+import { withTimeout } from "../internal/timeout.js"
 
 /**
  * The endpoints the SDK calls.
@@ -101,10 +101,7 @@ export const make = (client: HttpClient.HttpClient, timeoutMillis: number): Oidc
       Effect.mapError((cause) =>
         new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
       ),
-      Effect.timeoutFail({
-        duration: Duration.millis(timeoutMillis),
-        onTimeout: () => new MonoCloudTimeoutError({ operation: "http", timeoutMillis })
-      })
+      withTimeout("http", timeoutMillis)
     )
 })
 

@@ -10,7 +10,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../MonoCloudError.js"
-import { listenForCallback } from "./SilentFrame.js"
+import { listenForCallback } from "../internal/callbackWindow.js"
+import { withTimeout } from "../internal/timeout.js"
 
 /**
  * The largest popup size wanted; the popup never exceeds the current window's inner size.
@@ -103,13 +104,7 @@ const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeout
       popup.location.href = params.url
     })
     return yield* Effect.raceFirst(callback, failWhenClosed(popup))
-  }).pipe(
-    Effect.scoped,
-    Effect.timeoutFail({
-      duration: Duration.millis(params.timeoutMillis),
-      onTimeout: () => new MonoCloudTimeoutError({ operation: "popup", timeoutMillis: params.timeoutMillis })
-    })
-  )
+  }).pipe(Effect.scoped, withTimeout("popup", params.timeoutMillis))
 }
 
 /**

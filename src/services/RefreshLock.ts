@@ -8,11 +8,11 @@
  */
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import { MonoCloudTimeoutError } from "../MonoCloudError.js"
+import type { MonoCloudTimeoutError } from "../MonoCloudError.js"
+import { withTimeout } from "../internal/timeout.js"
 
 /**
  * The lock service.
@@ -67,10 +67,7 @@ const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLoc
         claim(name),
         ({ granted }) =>
           granted.pipe(
-            Effect.timeoutFail({
-              duration: Duration.millis(timeoutMillis),
-              onTimeout: () => new MonoCloudTimeoutError({ operation: "lock", timeoutMillis })
-            }),
+            withTimeout("lock", timeoutMillis),
             Effect.zipRight(effect)
           ),
         ({ release }) => release

@@ -7,13 +7,10 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as Scope from "effect/Scope"
-import { isCallbackMessage } from "../callbackMessage.js"
-import { urlBase } from "../internal/strings.js"
+import { listenForCallback } from "../internal/callbackWindow.js"
+import { withTimeout } from "../internal/timeout.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../MonoCloudError.js"
 
 /**
@@ -50,77 +47,6 @@ export interface SilentFrameService {
  */
 export class SilentFrame extends Context.Tag("@monocloud/auth-web-js/SilentFrame")<SilentFrame, SilentFrameService>() {}
 
-/**
- * True when `url` has the redirect URI's origin and path (one trailing `/` ignored on both).
- *
- * @since 0.1.0
- * @category guards
- */
-export const isExpectedCallback = (url: string, redirectUri: string): boolean => {
-  const base = urlBase(url)
-  return base !== undefined && base === urlBase(redirectUri)
-}
-
-/**
- * The URL `target` shows once it is back on `appOrigin` at the redirect URI with a query or a
- * fragment; `undefined` while it is elsewhere, or cross-origin (reading its location throws).
- *
- * @since 0.1.0
- * @category utils
- */
-export const readCallbackUrl = (target: Window, appOrigin: string, redirectUri: string): string | undefined => {
-  try {
-    const href = target.location.href
-    const url = new URL(href)
-    const hasResponse = url.search !== "" || url.hash !== ""
-    return url.origin === appOrigin && hasResponse && isExpectedCallback(href, redirectUri) ? href : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Starts watching, for the scope's lifetime, for the callback from the window `from()` returns (a
- * frame's or popup's window). Returns the wait, which succeeds with the callback URL from the first
- * `message` event that has `appOrigin` as origin, that window as source and a callback message for
- * the redirect URI as data, or from polling that window's location every `pollMillis`. Anything
- * else is ignored. The `message` listener is removed when the scope closes.
- *
- * @since 0.1.0
- * @category utils
- */
-export const listenForCallback = (options: {
-  readonly from: () => Window | null
-  readonly appOrigin: string
-  readonly redirectUri: string
-  readonly pollMillis: number
-}): Effect.Effect<Effect.Effect<string>, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const received = yield* Deferred.make<string>()
-    const onMessage = (event: MessageEvent) => {
-      const from = options.from()
-      if (
-        from !== null &&
-        event.source === from &&
-        event.origin === options.appOrigin &&
-        isCallbackMessage(event.data) &&
-        isExpectedCallback(event.data.url, options.redirectUri)
-      ) {
-        Deferred.unsafeDone(received, Effect.succeed(event.data.url))
-      }
-    }
-    yield* Effect.acquireRelease(
-      Effect.sync(() => window.addEventListener("message", onMessage)),
-      () => Effect.sync(() => window.removeEventListener("message", onMessage))
-    )
-    const poll: Effect.Effect<string> = Effect.suspend(() => {
-      const from = options.from()
-      const url = from === null ? undefined : readCallbackUrl(from, options.appOrigin, options.redirectUri)
-      return url === undefined ? Effect.zipRight(Effect.sleep(Duration.millis(options.pollMillis)), poll) : Effect.succeed(url)
-    })
-    return Effect.raceFirst(Deferred.await(received), poll)
-  })
-
 const refuse = (reason: MonoCloudJsError["reason"], detail: string) =>
   Effect.fail(new MonoCloudJsError({ reason, detail }))
 
@@ -156,13 +82,7 @@ const runInFrame = (params: SilentFrameParams) =>
       frame.src = params.authorizeUrl
     })
     return yield* callback
-  }).pipe(
-    Effect.scoped,
-    Effect.timeoutFail({
-      duration: Duration.millis(params.timeoutMillis),
-      onTimeout: () => new MonoCloudTimeoutError({ operation: "iframe", timeoutMillis: params.timeoutMillis })
-    })
-  )
+  }).pipe(Effect.scoped, withTimeout("iframe", params.timeoutMillis))
 
 /**
  * The real hidden iframe. Refuses in a cross-origin-isolated page (reason `CrossOriginIsolated`);

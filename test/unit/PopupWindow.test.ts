@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { CALLBACK_MESSAGE_SOURCE } from "../../src/callbackMessage.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import * as PopupWindow from "../../src/services/PopupWindow.js"
+import { stillWaiting, trackMessageListeners, waitUntil } from "./support/windowEvents.js"
 
 const appOrigin = window.location.origin
 const redirectUri = `${appOrigin}/callback`
@@ -23,30 +23,6 @@ const fakePopup = () => {
   }
   return popup
 }
-
-const trackMessageListeners = () => {
-  const added = vi.spyOn(window, "addEventListener")
-  const removed = vi.spyOn(window, "removeEventListener")
-  const listeners = (spy: typeof added | typeof removed) =>
-    spy.mock.calls.filter(([type]) => type === "message").map(([, listener]) => listener)
-  return {
-    added: () => listeners(added).length,
-    active: () => listeners(added).filter((listener) => !listeners(removed).includes(listener)).length
-  }
-}
-
-const waitUntil = (condition: () => boolean) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 100 && !condition(); i++) yield* Effect.yieldNow()
-    expect(condition()).toBe(true)
-  })
-
-/** Gives `fiber` ample turns to finish, then expects it to be still waiting. */
-const stillWaiting = (fiber: Fiber.RuntimeFiber<string, unknown>) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
-    expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
-  })
 
 /** Starts a popup flow and returns it once the popup has been sent to the authorize URL. */
 const start = (popup: ReturnType<typeof fakePopup>, timeoutMillis = 600_000) =>

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { CALLBACK_MESSAGE_SOURCE } from "../../src/callbackMessage.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import { isExpectedCallback } from "../../src/internal/callbackWindow.js"
 import * as SilentFrame from "../../src/services/SilentFrame.js"
+import { stillWaiting, trackMessageListeners, waitUntil } from "./support/windowEvents.js"
 
 const appOrigin = window.location.origin
 const redirectUri = `${appOrigin}/callback`
@@ -15,25 +16,6 @@ const authorizeUrl = "about:blank#authorize"
 const params = { authorizeUrl, redirectUri, appOrigin, timeoutMillis: 10_000 }
 
 const frames = () => document.body.querySelectorAll("iframe")
-
-/** Counts `message` listeners added to `window` and not removed since the spy was installed. */
-const trackMessageListeners = () => {
-  const added = vi.spyOn(window, "addEventListener")
-  const removed = vi.spyOn(window, "removeEventListener")
-  const listeners = (spy: typeof added | typeof removed) =>
-    spy.mock.calls.filter(([type]) => type === "message").map(([, listener]) => listener)
-  return {
-    added: () => listeners(added).length,
-    active: () => listeners(added).filter((listener) => !listeners(removed).includes(listener)).length
-  }
-}
-
-/** Lets forked fibers run until `condition` holds. */
-const waitUntil = (condition: () => boolean) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 100 && !condition(); i++) yield* Effect.yieldNow()
-    expect(condition()).toBe(true)
-  })
 
 /** Starts a silent sign-in and returns it with its frame once the frame has been sent to the authorize URL. */
 const start = (overrides: Partial<typeof params> = {}) =>
@@ -47,13 +29,6 @@ const start = (overrides: Partial<typeof params> = {}) =>
 
 const post = (init: MessageEventInit) => window.dispatchEvent(new MessageEvent("message", init))
 const callbackMessage = (url: string) => ({ source: CALLBACK_MESSAGE_SOURCE, url })
-
-/** Gives `fiber` ample turns to finish, then expects it to be still waiting. */
-const stillWaiting = (fiber: Fiber.RuntimeFiber<string, unknown>) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
-    expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
-  })
 
 const provideBrowser = Effect.provide(SilentFrame.layerBrowser)
 
@@ -217,12 +192,12 @@ describe("SilentFrame.layerTest", () => {
 
 describe("isExpectedCallback", () => {
   it("compares origin and path, ignoring one trailing slash, the query and the fragment", () => {
-    expect(SilentFrame.isExpectedCallback(`${redirectUri}?code=1`, redirectUri)).toBe(true)
-    expect(SilentFrame.isExpectedCallback(`${redirectUri}/#code=1`, redirectUri)).toBe(true)
-    expect(SilentFrame.isExpectedCallback(`${redirectUri}?code=1`, `${redirectUri}/`)).toBe(true)
-    expect(SilentFrame.isExpectedCallback(`${redirectUri}/more?code=1`, redirectUri)).toBe(false)
-    expect(SilentFrame.isExpectedCallback("https://evil.example/callback?code=1", redirectUri)).toBe(false)
-    expect(SilentFrame.isExpectedCallback("not a url", redirectUri)).toBe(false)
-    expect(SilentFrame.isExpectedCallback(redirectUri, "not a url")).toBe(false)
+    expect(isExpectedCallback(`${redirectUri}?code=1`, redirectUri)).toBe(true)
+    expect(isExpectedCallback(`${redirectUri}/#code=1`, redirectUri)).toBe(true)
+    expect(isExpectedCallback(`${redirectUri}?code=1`, `${redirectUri}/`)).toBe(true)
+    expect(isExpectedCallback(`${redirectUri}/more?code=1`, redirectUri)).toBe(false)
+    expect(isExpectedCallback("https://evil.example/callback?code=1", redirectUri)).toBe(false)
+    expect(isExpectedCallback("not a url", redirectUri)).toBe(false)
+    expect(isExpectedCallback(redirectUri, "not a url")).toBe(false)
   })
 })
