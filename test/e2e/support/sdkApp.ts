@@ -4,6 +4,7 @@
  * `window.client`, and sign-in / sign-out driven through the real provider pages.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core"
+import { afterAll, afterEach, beforeAll } from "vitest"
 import { spaClient, startProvider, type ProviderOptions, type TestProvider } from "../provider/index.mjs"
 import { startAppServer, type StaticServer } from "./appServer.js"
 import { collectLogs, launchBrowser, newPage, waitForReady } from "./browser.js"
@@ -59,9 +60,9 @@ export const clientOptions = (stack: Stack, extra: Partial<ClientOptions> = {}):
   ...extra
 })
 
-/** Loads the app at `path` in `page` and creates `window.client` (remembered for later page loads). */
-export async function loadApp(stack: Stack, page: Page, options: Partial<ClientOptions> = {}, config: AppConfig = {}, path = "/") {
-  await page.goto(stack.app.url(path))
+/** Loads the app in `page` and creates `window.client` (remembered for later page loads of the tab). */
+export async function loadApp(stack: Stack, page: Page, options: Partial<ClientOptions> = {}, config: AppConfig = {}) {
+  await page.goto(stack.app.url("/"))
   await waitForReady(page)
   await page.evaluate(({ options, config }) => void window.makeClient(options, config), { options: clientOptions(stack, options), config })
 }
@@ -73,6 +74,45 @@ export async function openApp(stack: Stack, options: Partial<ClientOptions> = {}
   return opened
 }
 
+/**
+ * Registers the hooks of a test file: one stack for the file (`beforeAll`),
+ * stopped `afterAll`. The result is that stack (usable once started) plus
+ * `open()`, the app in a fresh context that is closed after the test.
+ */
+export function useStack(options: Omit<ProviderOptions, "clients"> = {}) {
+  let current: Stack | undefined
+  const opened: AppPage[] = []
+  beforeAll(async () => {
+    current = await startStack(options)
+  })
+  afterEach(async () => {
+    for (const o of opened.splice(0)) await o.context.close()
+  })
+  afterAll(() => stopStack(current))
+  const started = (): Stack => {
+    if (current === undefined) throw new Error("the stack is not started")
+    return current
+  }
+  const stack = {
+    get op() {
+      return started().op
+    },
+    get app() {
+      return started().app
+    },
+    get browser() {
+      return started().browser
+    },
+    /** The app in a fresh context, closed after the test. */
+    open: async (options: Partial<ClientOptions> = {}, config: AppConfig = {}): Promise<AppPage> => {
+      const app = await openApp(started(), options, config)
+      opened.push(app)
+      return app
+    }
+  }
+  return stack
+}
+
 /** Another tab of the same context with the app loaded and its own `window.client`. */
 export async function openTab(stack: Stack, context: BrowserContext, logs: string[], options: Partial<ClientOptions> = {}): Promise<Page> {
   const page = await context.newPage()
@@ -82,8 +122,9 @@ export async function openTab(stack: Stack, context: BrowserContext, logs: strin
 }
 
 /**
- * Runs `fn(arg)` in the page (it must be self-contained: no closures over test
- * variables) and reports its result or the error it threw, described in the page.
+ * Runs `fn(arg)` in the page and reports its result or the error it threw,
+ * described in the page. `fn` travels as source text (as with `page.evaluate`),
+ * so it must be self-contained: no closures over test variables.
  */
 export const attempt = <R, A = undefined>(page: Page, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<Outcome<Awaited<R>>> =>
   page.evaluate(
@@ -101,14 +142,14 @@ export const attempt = <R, A = undefined>(page: Page, fn: (arg: A) => R | Promis
   )
 
 /** The value of an outcome; throws with the described error when it failed. */
-export function valueOf<R>(outcome: Outcome<R>, logs: string[] = []): R {
+export function unwrap<R>(outcome: Outcome<R>, logs: string[] = []): R {
   if (outcome.ok) return outcome.value
   throw new Error(`failed in the page: ${JSON.stringify(outcome.error)}\n${logs.slice(-20).join("\n")}`)
 }
 
 /** Runs `fn(arg)` in the page and resolves with its value (rejects with the page's error described). */
 export const call = async <R, A = undefined>(page: Page, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<Awaited<R>> =>
-  valueOf(await attempt(page, fn, arg))
+  unwrap(await attempt(page, fn, arg))
 
 export const getSession = (page: Page): Promise<Session | undefined> => call(page, () => window.client!.getSession())
 
@@ -151,21 +192,26 @@ export interface RedirectSignIn extends LoginOptions {
 export async function signInByRedirect(stack: Stack, page: Page, options: RedirectSignIn = {}): Promise<Session> {
   const { signIn = {}, logs = [], ...login } = options
   await roundTrip(stack, page, () => attempt(page, (o) => window.client!.signIn(o), signIn), () => completeLogin(page, login))
-  await expectCallbackOk(page, logs)
   if (signIn.returnUrl !== undefined) {
+    // the callback page goes on to the return URL by itself
     const target = new URL(signIn.returnUrl, stack.app.origin).href
-    await page.waitForURL(target, { waitUntil: "commit" })
+    await page.waitForURL(target, { waitUntil: "commit", timeout: 10_000 }).catch(async (e: unknown) => {
+      await expectCallbackOk(page, logs)
+      throw e
+    })
     await waitForReady(page)
   }
+  await expectCallbackOk(page, logs)
   const session = await getSession(page)
   if (session === undefined) throw new Error(`no session after the sign-in callback\n${logs.join("\n")}`)
   return session
 }
 
-/** Popup sign-in (`client.signIn({ mode: "popup" })`, opened synchronously by the SDK); resolves with the session. */
-export async function signInByPopup(page: Page, options: LoginOptions & { signIn?: SignInOptions } = {}): Promise<Session> {
+/** Popup sign-in (`client.signIn({ mode: "popup" })`, opened synchronously by the SDK); resolves with the stored session. */
+export async function signInByPopup(page: Page, options: LoginOptions & { signIn?: SignInOptions } = {}): Promise<Session | undefined> {
   const { signIn = {}, ...login } = options
-  return valueOf(await loginInPopup(page, () => attempt(page, (o) => window.client!.signIn({ ...o, mode: "popup" }), signIn), login))
+  unwrap(await loginInPopup(page, () => attempt(page, (o) => window.client!.signIn({ ...o, mode: "popup" }), signIn), login))
+  return getSession(page)
 }
 
 /** Redirect sign-out (`client.signOut()`), through the provider's logout page and back to the app. */
