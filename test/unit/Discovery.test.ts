@@ -1,0 +1,165 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
+import type { MonoCloudHttpError, MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { Discovery } from "../../src/services/Discovery.js"
+import { engineLayer, scriptedServer } from "./support/engine.js"
+
+const discoveryOf = (server: Parameters<typeof engineLayer>[0], overrides: Parameters<typeof engineLayer>[1] = {}) =>
+  Discovery.pipe(Effect.provide(engineLayer(server, overrides)))
+
+describe("Discovery", () => {
+  it.effect("fetches the metadata once from the well-known URL and serves it from the cache", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      const discovery = yield* discoveryOf(server)
+      const first = yield* discovery.metadata
+      const second = yield* discovery.metadata
+      expect(first.issuer).toBe(server.issuer)
+      expect(first.token_endpoint).toBe(`${server.issuer}/token`)
+      expect(second).toBe(first)
+      const requests = server.requestsTo("discovery")
+      expect(requests).toHaveLength(1)
+      expect(requests[0]?.url.href).toBe(`${server.issuer}/.well-known/openid-configuration`)
+      expect(requests[0]?.method).toBe("GET")
+    }))
+
+  it.effect("keeps unknown metadata members", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer({ metadata: { x_custom: "kept" } })
+      const metadata = yield* (yield* discoveryOf(server)).metadata
+      expect(metadata["x_custom"]).toBe("kept")
+    }))
+
+  it.effect("fetches the metadata again once metadataCacheDuration has passed", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      const discovery = yield* discoveryOf(server, { metadataCacheDuration: 60 })
+      yield* discovery.metadata
+      yield* TestClock.adjust("59 seconds")
+      yield* discovery.metadata
+      expect(server.requestsTo("discovery")).toHaveLength(1)
+      yield* TestClock.adjust("1 seconds")
+      yield* discovery.metadata
+      expect(server.requestsTo("discovery")).toHaveLength(2)
+      yield* discovery.metadata
+      expect(server.requestsTo("discovery")).toHaveLength(2)
+    }))
+
+  it.effect("does not cache a failure: the next call asks again", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { status: 503, body: "unavailable" })
+      const discovery = yield* discoveryOf(server)
+      const error = yield* Effect.flip(discovery.metadata)
+      expect(error._tag).toBe("MonoCloudHttpError")
+      expect((error as MonoCloudHttpError).reason).toBe("StatusCode")
+      expect((error as MonoCloudHttpError).endpoint).toBe("discovery")
+      expect((error as MonoCloudHttpError).status).toBe(503)
+      const metadata = yield* discovery.metadata
+      expect(metadata.issuer).toBe(server.issuer)
+      expect(server.requestsTo("discovery")).toHaveLength(2)
+      server.verify()
+    }))
+
+  it.effect("fails with ValidationError discovery when the metadata names another issuer, and does not cache it", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { json: { ...server.metadata, issuer: "https://evil.example.test" } })
+      const discovery = yield* discoveryOf(server)
+      const error = yield* Effect.flip(discovery.metadata)
+      expect(error._tag).toBe("MonoCloudValidationError")
+      expect((error as MonoCloudValidationError).check).toBe("discovery")
+      expect((yield* discovery.metadata).issuer).toBe(server.issuer)
+      expect(server.requestsTo("discovery")).toHaveLength(2)
+    }))
+
+  it.effect("fails with ValidationError discovery for an issuer that differs only by a trailing slash", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { json: { ...server.metadata, issuer: `${server.issuer}/` } })
+      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
+      expect(error._tag).toBe("MonoCloudValidationError")
+      expect((error as MonoCloudValidationError).check).toBe("discovery")
+    }))
+
+  it.effect("fails with HttpError Decode when token_endpoint is missing", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { json: { ...server.metadata, token_endpoint: undefined } })
+      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
+      expect(error._tag).toBe("MonoCloudHttpError")
+      expect((error as MonoCloudHttpError).reason).toBe("Decode")
+      expect((error as MonoCloudHttpError).endpoint).toBe("discovery")
+    }))
+
+  it.effect("fails with HttpError Decode when an endpoint is not a URL", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { json: { ...server.metadata, userinfo_endpoint: "not a url" } })
+      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
+      expect(error._tag).toBe("MonoCloudHttpError")
+      expect((error as MonoCloudHttpError).reason).toBe("Decode")
+    }))
+
+  it.effect("fails with HttpError Decode when the document is not JSON", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { body: "<html>login</html>" })
+      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
+      expect(error._tag).toBe("MonoCloudHttpError")
+      expect((error as MonoCloudHttpError).reason).toBe("Decode")
+    }))
+
+  it.effect("passes an OAuth error from the discovery endpoint through as MonoCloudOPError", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("discovery", server.oauthError("invalid_request", "no", 404))
+      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
+      expect(error._tag).toBe("MonoCloudOPError")
+      expect((error as MonoCloudOPError).error).toBe("invalid_request")
+      expect((error as MonoCloudOPError).status).toBe(404)
+    }))
+
+  it.effect("fetches the JWKS from jwks_uri, caches it, and fetches again with forceRefresh", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer({ metadata: { jwks_uri: "https://keys.example.test/certs" } })
+      const discovery = yield* discoveryOf(server)
+      const first = yield* discovery.jwks({ forceRefresh: false })
+      expect(first.keys.map((key) => key["kid"])).toEqual([server.minter.currentKid])
+      const jwksRequests = server.requestsTo("jwks")
+      expect(jwksRequests).toHaveLength(1)
+      expect(jwksRequests[0]?.url.href).toBe("https://keys.example.test/certs")
+      yield* discovery.jwks({ forceRefresh: false })
+      expect(server.requestsTo("jwks")).toHaveLength(1)
+      yield* Effect.promise(() => server.minter.rotate())
+      const refreshed = yield* discovery.jwks({ forceRefresh: true })
+      expect(server.requestsTo("jwks")).toHaveLength(2)
+      expect(refreshed.keys.map((key) => key["kid"])).toEqual([server.minter.currentKid])
+      expect(refreshed.keys[0]?.["kid"]).not.toBe(first.keys[0]?.["kid"])
+      // the refreshed set replaced the cached one
+      expect(yield* discovery.jwks({ forceRefresh: false })).toBe(refreshed)
+      expect(server.requestsTo("jwks")).toHaveLength(2)
+      expect(server.requestsTo("discovery")).toHaveLength(1)
+    }))
+
+  it.effect("fetches the JWKS again once jwksCacheDuration has passed", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      const discovery = yield* discoveryOf(server, { jwksCacheDuration: 10 })
+      yield* discovery.jwks({ forceRefresh: false })
+      yield* TestClock.adjust("10 seconds")
+      yield* discovery.jwks({ forceRefresh: false })
+      expect(server.requestsTo("jwks")).toHaveLength(2)
+    }))
+
+  it.effect("fails with HttpError Decode for a key set whose keys have no kty", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("jwks", { json: { keys: [{ kid: "k" }] } })
+      const error = yield* Effect.flip((yield* discoveryOf(server)).jwks({ forceRefresh: false }))
+      expect(error._tag).toBe("MonoCloudHttpError")
+      expect((error as MonoCloudHttpError).reason).toBe("Decode")
+      expect((error as MonoCloudHttpError).endpoint).toBe("jwks")
+    }))
+})

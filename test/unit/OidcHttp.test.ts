@@ -1,0 +1,125 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
+import type { MonoCloudHttpError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import { OidcHttp, urlForErrors } from "../../src/services/OidcHttp.js"
+import { engineLayer, scriptedServer } from "./support/engine.js"
+
+describe("OidcHttp over FetchHttpClient", () => {
+  it.effect("sends a GET with accept: application/json and returns status, lower-cased headers and body", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("userinfo", { status: 200, body: "hello", headers: { "X-Custom": "Yes" } })
+      const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
+      const response = yield* http.execute({
+        endpoint: "userinfo",
+        url: `${server.issuer}/userinfo`,
+        headers: { authorization: "Bearer at-1" }
+      })
+      expect(response.status).toBe(200)
+      expect(response.body).toBe("hello")
+      expect(response.headers["x-custom"]).toBe("Yes")
+      const [sent] = server.requestsTo("userinfo")
+      expect(sent?.method).toBe("GET")
+      expect(sent?.headers.get("accept")).toBe("application/json")
+      expect(sent?.bearer).toBe("at-1")
+      expect(sent?.body).toBe("")
+      server.verify()
+    }))
+
+  it.effect("sends a form POST url-encoded, repeating a parameter given twice", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("token", { json: { ok: true } })
+      const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
+      const response = yield* http.execute({
+        endpoint: "token",
+        url: `${server.issuer}/token`,
+        form: [
+          ["grant_type", "authorization_code"],
+          ["redirect_uri", "http://localhost:3000/cb?x=1&y=2"],
+          ["resource", "https://a.example.com"],
+          ["resource", "https://b.example.com"]
+        ]
+      })
+      expect(JSON.parse(response.body)).toEqual({ ok: true })
+      const [sent] = server.requestsTo("token")
+      expect(sent?.method).toBe("POST")
+      expect(sent?.headers.get("content-type")).toContain("application/x-www-form-urlencoded")
+      expect(sent?.headers.get("accept")).toBe("application/json")
+      expect(sent?.form?.getAll("resource")).toEqual(["https://a.example.com", "https://b.example.com"])
+      expect(sent?.form?.get("redirect_uri")).toBe("http://localhost:3000/cb?x=1&y=2")
+      expect(sent?.body).toBe(
+        "grant_type=authorization_code&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcb%3Fx%3D1%26y%3D2" +
+          "&resource=https%3A%2F%2Fa.example.com&resource=https%3A%2F%2Fb.example.com"
+      )
+      server.verify()
+    }))
+
+  it.effect("returns a non-2xx response as a response (status handling is the decoder's job)", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("token", server.oauthError("invalid_grant"))
+      const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
+      const response = yield* http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] })
+      expect(response.status).toBe(400)
+      expect(JSON.parse(response.body)).toEqual({ error: "invalid_grant" })
+    }))
+
+  it.effect("fails with HttpError Transport on a network error, without the URL's query", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("userinfo", { networkError: true })
+      const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
+      const error = yield* Effect.flip(
+        http.execute({ endpoint: "userinfo", url: `${server.issuer}/userinfo?access_token=secret` })
+      )
+      expect(error._tag).toBe("MonoCloudHttpError")
+      const failure = error as MonoCloudHttpError
+      expect(failure.reason).toBe("Transport")
+      expect(failure.endpoint).toBe("userinfo")
+      expect(failure.url).toBe(`${server.issuer}/userinfo`)
+      expect(failure.message).not.toContain("secret")
+    }))
+
+  it.live("fails with MonoCloudTimeoutError operation http when the reply hangs past httpTimeout", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("token", { hang: true })
+      const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server, { httpTimeout: 0.05 })))
+      const started = Date.now()
+      const error = yield* Effect.flip(http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }))
+      expect(error._tag).toBe("MonoCloudTimeoutError")
+      const timeout = error as MonoCloudTimeoutError
+      expect(timeout.operation).toBe("http")
+      expect(timeout.timeoutMillis).toBe(50)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(server.requestsTo("token")).toHaveLength(1)
+    }))
+
+  it.effect("times out on the Effect clock: nothing before httpTimeout, the error right after", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer()
+      server.expect("token", { hang: true })
+      const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server, { httpTimeout: 2 })))
+      const fiber = yield* Effect.fork(http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }))
+      // let the request reach the (hanging) wire before moving the clock
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      yield* TestClock.adjust("1999 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      expect(error._tag).toBe("MonoCloudTimeoutError")
+      expect((error as MonoCloudTimeoutError).operation).toBe("http")
+      expect((error as MonoCloudTimeoutError).timeoutMillis).toBe(2000)
+    }))
+})
+
+describe("urlForErrors", () => {
+  it("drops the query and the fragment", () => {
+    expect(urlForErrors("https://op.example.test/token?code=1#x")).toBe("https://op.example.test/token")
+    expect(urlForErrors("https://op.example.test/a#x?y")).toBe("https://op.example.test/a")
+    expect(urlForErrors("https://op.example.test/plain")).toBe("https://op.example.test/plain")
+  })
+})

@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { runPromise } from "../../src/internal/runPromise.js"
+import { MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+
+const runtime = ManagedRuntime.make(Layer.empty)
+afterAll(() => runtime.dispose())
+
+const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error("expected the promise to reject")
+}
+
+describe("runPromise", () => {
+  it("resolves with the value", async () => {
+    expect(await runPromise(runtime, Effect.succeed({ answer: 42 }))).toEqual({ answer: 42 })
+    expect(await runPromise(runtime, Effect.void)).toBeUndefined()
+  })
+
+  it("rejects with the SDK error object itself, not a FiberFailure", async () => {
+    const failure = new MonoCloudOPError({ error: "login_required", errorDescription: "Sign in again" })
+    const error = await rejectionOf(runPromise(runtime, Effect.fail(failure)))
+    expect(error).toBe(failure)
+    expect(error).toBeInstanceOf(MonoCloudOPError)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as MonoCloudOPError)._tag).toBe("MonoCloudOPError")
+    expect((error as MonoCloudOPError).error).toBe("login_required")
+    expect((error as Error).name).toBe("MonoCloudOPError")
+    expect((error as Error).message).toBe("login_required: Sign in again")
+  })
+
+  it("rejects with the first failure after the effect's own recovery ran", async () => {
+    const failure = new MonoCloudValidationError({ check: "session", detail: "No session" })
+    const effect = Effect.fail(new MonoCloudOPError({ error: "ignored" })).pipe(
+      Effect.catchTag("MonoCloudOPError", () => Effect.fail(failure))
+    )
+    const error = await rejectionOf(runPromise(runtime, effect))
+    expect(error).toBe(failure)
+    expect((error as MonoCloudValidationError).check).toBe("session")
+  })
+
+  it("rejects with a defect's thrown value as is", async () => {
+    const thrown = new RangeError("hook failed")
+    expect(await rejectionOf(runPromise(runtime, Effect.die(thrown)))).toBe(thrown)
+    expect(await rejectionOf(runPromise(runtime, Effect.sync(() => {
+      throw thrown
+    })))).toBe(thrown)
+    expect(await rejectionOf(runPromise(runtime, Effect.die("plain string")))).toBe("plain string")
+  })
+
+  it("rejects with an AbortError DOMException when interrupted", async () => {
+    const error = await rejectionOf(runPromise(runtime, Effect.interrupt))
+    expect(error).toBeInstanceOf(DOMException)
+    expect((error as DOMException).name).toBe("AbortError")
+  })
+
+  it("rejects with an AbortError when a running effect is interrupted after some work", async () => {
+    const effect = Effect.sleep("1 millis").pipe(Effect.zipRight(Effect.interrupt), Effect.as("unreachable"))
+    const error = await rejectionOf(runPromise(runtime, effect))
+    expect(error).toBeInstanceOf(DOMException)
+    expect((error as DOMException).name).toBe("AbortError")
+  })
+})
