@@ -244,6 +244,13 @@ const seconds = (name: string, value: number | undefined, fallback: number) =>
     ? Effect.succeed(value)
     : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
 
+const finiteSeconds = (name: string, value: number | undefined) =>
+  value === undefined
+    ? Effect.succeed(0)
+    : typeof value === "number" && Number.isFinite(value)
+    ? Effect.succeed(value)
+    : Effect.fail(invalid(`${name} must be a finite number of seconds`))
+
 const currentOrigin = (): string | undefined => {
   const location = (globalThis as { location?: { origin?: string } }).location
   return typeof location?.origin === "string" && location.origin !== "null" ? location.origin : undefined
@@ -255,6 +262,9 @@ const resolveAppUrl = (appUrl: string | undefined) =>
     if (raw === undefined) return Effect.fail(invalid("appUrl is required outside a browser"))
     try {
       const url = new URL(raw)
+      if (url.protocol !== "https:" && url.protocol !== "http:") {
+        return Effect.fail(invalid("appUrl must be an http or https URL"))
+      }
       return Effect.succeed({ appUrl: removeTrailingSlash(`${url.origin}${url.pathname}`), appOrigin: url.origin })
     } catch {
       return Effect.fail(invalid("appUrl must be an absolute URL"))
@@ -319,7 +329,7 @@ export const resolveConfig = (
       httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 30)) * 1000,
       popupWindowWidth: yield* seconds("popupWindowWidth", options.popupWindowWidth, DEFAULT_POPUP_SIZE.width),
       popupWindowHeight: yield* seconds("popupWindowHeight", options.popupWindowHeight, DEFAULT_POPUP_SIZE.height),
-      clockSkew: options.clockSkew ?? 0,
+      clockSkew: yield* finiteSeconds("clockSkew", options.clockSkew),
       clockTolerance: yield* seconds("clockTolerance", options.clockTolerance, 60),
       refreshBeforeExpiry: yield* seconds("refreshBeforeExpiry", options.refreshBeforeExpiry, 30),
       idTokenSigningAlgorithm: algorithm,

@@ -39,6 +39,10 @@ export const authorizationCode = (
       return Effect.fail(invalid("callbackUrl", "The callback arrived at an unexpected URL"))
     }
     const params = callbackParams(url)
+    const repeated = ["state", "code", "iss", "error"].find((name) => params.getAll(name).length > 1)
+    if (repeated !== undefined) {
+      return Effect.fail(invalid("callbackResponse", `The authorization response repeats the ${repeated} parameter`))
+    }
     if (params.get("state") !== expected.state) {
       return Effect.fail(invalid("state", "The callback state does not match the pending sign-in"))
     }

@@ -110,5 +110,6 @@ export const revokeToken = (token: string, tokenTypeHint: "access_token" | "refr
       headers: authenticated.headers
     } as const
     const response = yield* (yield* OidcHttp).execute(request)
-    if (response.status !== 200) yield* decodeEndpointResponse(request, response, Schema.Unknown)
+    const succeeded = response.status >= 200 && response.status < 300
+    if (!succeeded) yield* decodeEndpointResponse(request, response, Schema.Unknown)
   })

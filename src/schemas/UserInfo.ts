@@ -17,9 +17,8 @@ export const UserInfo = Schema.Struct(
     name: Schema.optional(Schema.String),
     email: Schema.optional(Schema.String),
     email_verified: Schema.optional(Schema.Boolean),
-    groups: Schema.optional(
-      Schema.Array(Schema.Union(Schema.String, Schema.Struct({ id: Schema.String, name: Schema.String })))
-    )
+    /** Group names or `{ id, name }` objects; entries of other shapes are kept and never match. */
+    groups: Schema.optional(Schema.Array(Schema.Unknown))
   },
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
 )

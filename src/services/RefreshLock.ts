@@ -8,7 +8,9 @@
  */
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import type { MonoCloudTimeoutError } from "../MonoCloudError.js"
@@ -49,9 +51,17 @@ export class RefreshLock extends Context.Tag("@monocloud/auth-web-js/RefreshLock
 export interface RefreshLockOptions {
   /** How long to wait for the lock before failing. Default 10 000 ms. */
   readonly timeoutMillis?: number
+  /**
+   * How long the lock stays held after the effect succeeded, without delaying its result. Other
+   * tabs read `localStorage` from a per-process cache that learns of this tab's writes a moment
+   * later; holding the lock that moment keeps them from refreshing with a rotated-out token.
+   * Default 0; 150 ms for Web Locks in {@link layerBrowser}.
+   */
+  readonly settleMillis?: number
 }
 
 const DEFAULT_TIMEOUT_MILLIS = 10_000
+const CROSS_TAB_SETTLE_MILLIS = 150
 
 /** A request for a named lock: `granted` completes once it is held; `release` gives it up, held or still awaited. */
 interface Claim {
@@ -61,6 +71,11 @@ interface Claim {
 
 const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLockOptions): RefreshLockService => {
   const timeoutMillis = options.timeoutMillis ?? DEFAULT_TIMEOUT_MILLIS
+  const settleMillis = options.settleMillis ?? 0
+  const releaseAfter = (release: Effect.Effect<void>, exit: Exit.Exit<unknown, unknown>) =>
+    settleMillis > 0 && Exit.isSuccess(exit)
+      ? Effect.asVoid(Effect.forkDaemon(Effect.zipRight(Effect.sleep(Duration.millis(settleMillis)), release)))
+      : release
   return {
     withLock: (name, effect) =>
       Effect.acquireUseRelease(
@@ -70,7 +85,7 @@ const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLoc
             withTimeout("lock", timeoutMillis),
             Effect.zipRight(effect)
           ),
-        ({ release }) => release
+        ({ release }, exit) => releaseAfter(release, exit)
       )
   }
 }
@@ -125,7 +140,9 @@ const localClaim = (): ((name: string) => Effect.Effect<Claim>) => {
 export const layerBrowser = (options: RefreshLockOptions = {}): Layer.Layer<RefreshLock> =>
   Layer.sync(RefreshLock, () => {
     const locks = typeof navigator === "undefined" ? undefined : (navigator.locks as LockManager | null | undefined)
-    return make(locks == null ? localClaim() : webLockClaim(locks), options)
+    return locks == null
+      ? make(localClaim(), options)
+      : make(webLockClaim(locks), { settleMillis: CROSS_TAB_SETTLE_MILLIS, ...options })
   })
 
 /**

@@ -183,4 +183,18 @@ describe("resolveConfig", () => {
         expect((yield* resolve()).configuredScopes).toEqual([])
       }))
   })
+
+  it.effect("rejects a clockSkew that is not a finite number (NaN would switch off every time check)", () =>
+    Effect.gen(function*() {
+      yield* rejects({ clockSkew: Number.NaN }, "clockSkew")
+      yield* rejects({ clockSkew: Number.POSITIVE_INFINITY }, "clockSkew")
+      expect((yield* resolve({ clockSkew: -5 })).clockSkew).toBe(-5)
+    }))
+
+  it.effect("accepts only http(s) app URLs", () =>
+    Effect.gen(function*() {
+      for (const appUrl of ["javascript:alert(1)", "about:blank", "file:///tmp/app", "ftp://x.example/y"]) {
+        yield* rejects({ appUrl }, "appUrl")
+      }
+    }))
 })

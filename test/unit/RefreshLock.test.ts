@@ -96,7 +96,8 @@ const backends: ReadonlyArray<{
     name: "Web Locks (layerBrowser over a fake navigator.locks)",
     layer: (timeoutMillis) => {
       installFakeLocks()
-      return RefreshLock.layerBrowser({ timeoutMillis })
+      // The settle time after success has its own tests below.
+      return RefreshLock.layerBrowser({ timeoutMillis, settleMillis: 0 })
     },
     usedWebLocks: true
   },
@@ -197,3 +198,35 @@ for (const backend of backends) {
       }).pipe(withLayer(1_000)))
   })
 }
+
+describe("RefreshLock settle time", () => {
+  const secondWaitsFor = (millis: number) =>
+    Effect.gen(function*() {
+      const lock = yield* RefreshLock.RefreshLock
+      expect(yield* lock.withLock("settle", Effect.succeed("first"))).toBe("first")
+      const second = yield* Effect.fork(lock.withLock("settle", Effect.succeed("second")))
+      yield* TestClock.adjust(`${millis - 1} millis`)
+      yield* settle
+      expect(Option.isNone(yield* Fiber.poll(second))).toBe(true)
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Fiber.join(second)).toBe("second")
+    })
+
+  it.effect("Web Locks hold the lock 150 ms after a success by default (other tabs' storage caches catch up)", () =>
+    Effect.suspend(() => {
+      installFakeLocks()
+      return Effect.provide(secondWaitsFor(150), RefreshLock.layerBrowser())
+    }))
+
+  it.effect("returns at once but keeps other claimants out until the settle time has passed", () =>
+    Effect.provide(secondWaitsFor(40), RefreshLock.layerLocal({ settleMillis: 40 })))
+
+  it.effect("releases at once after a failure", () =>
+    Effect.gen(function*() {
+      const lock = yield* RefreshLock.RefreshLock
+      yield* Effect.flip(lock.withLock("settle", Effect.fail("boom")))
+      const second = yield* Effect.fork(lock.withLock("settle", Effect.succeed("second")))
+      yield* TestClock.adjust("1 millis")
+      expect(yield* Fiber.join(second)).toBe("second")
+    }).pipe(Effect.provide(RefreshLock.layerLocal({ settleMillis: 150 }))))
+})

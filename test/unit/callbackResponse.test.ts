@@ -111,6 +111,17 @@ describe("authorizationCode", () => {
     }))
 })
 
+describe("authorizationCode with repeated parameters", () => {
+  it.effect("refuses a response that repeats state, code or iss (RFC 6749 §3.1)", () =>
+    Effect.gen(function*() {
+      const good = { code: "the-code", state: STATE, iss: ISSUER }
+      for (const name of ["state", "code", "iss"] as const) {
+        const url = `${callback(good)}&${name}=${encodeURIComponent(good[name])}`
+        yield* failsWith(url, "callbackResponse")
+      }
+    }))
+})
+
 describe("callbackParams", () => {
   it("reads the query when it carries a response", () => {
     const params = callbackParams(`${REDIRECT}?code=q&state=s#code=f&state=t`)

@@ -318,6 +318,15 @@ describe("revokeToken", () => {
       server.verify()
     }))
 
+  it.effect("accepts any 2xx, such as 204 No Content", () =>
+    Effect.gen(function*() {
+      const { result } = yield* withServer(
+        (s) => s.expect("revocation", { status: 204 }),
+        revokeToken("rt-9", "refresh_token")
+      )
+      expect(success(result)).toBeUndefined()
+    }))
+
   it.effect("authenticates a confidential client at the revocation endpoint too", () =>
     Effect.gen(function*() {
       const { result, server } = yield* withServer(
