@@ -5,7 +5,6 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig, type ResolvedConfig } from "../MonoCloudConfig.js"
-import type { MonoCloudJsError } from "../MonoCloudError.js"
 import type { ApplicationState, AuthTransaction } from "../schemas/Session.js"
 import { Crypto } from "../services/Crypto.js"
 import { Discovery } from "../services/Discovery.js"
@@ -112,6 +111,3 @@ export const buildAuthorizationRequest = (params: AuthorizationParams, flow: Flo
     }
     return { url: url.toString(), transaction } satisfies AuthorizationRequest
   })
-
-/** What building an authorization request can fail with. */
-export type AuthorizationRequestError = Effect.Effect.Error<ReturnType<typeof buildAuthorizationRequest>> | MonoCloudJsError

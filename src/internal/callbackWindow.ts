@@ -22,7 +22,7 @@ export const isExpectedCallback = (url: string, redirectUri: string): boolean =>
  * The URL `target` shows once it is back on `appOrigin` at the redirect URI with a query or a
  * fragment; `undefined` while it is elsewhere, or cross-origin (reading its location throws).
  */
-export const readCallbackUrl = (target: Window, appOrigin: string, redirectUri: string): string | undefined => {
+const readCallbackUrl = (target: Window, appOrigin: string, redirectUri: string): string | undefined => {
   try {
     const href = target.location.href
     const url = new URL(href)
