@@ -104,7 +104,6 @@ export type ValidationCheck =
   | "callbackResponse"
   | "issuer"
   | "tokenResponse"
-  | "userInfoResponse"
   | "userInfoSubject"
   | "discovery"
   | "endpoint"
@@ -186,7 +185,6 @@ export type BrowserFailureReason =
   | "CrossOriginIsolated"
   | "FrameUnavailable"
   | "NoBrowser"
-  | "SilentInProgress"
 
 /**
  * The browser environment refused or lacks something: a blocked or closed popup, a redirect

@@ -3,10 +3,12 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { CALLBACK_MESSAGE_SOURCE, type CallbackMessage } from "../callbackMessage.js"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { MonoCloudValidationError } from "../MonoCloudError.js"
 import { callbackState } from "../internal/callbackResponse.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
@@ -14,6 +16,9 @@ import { verifySignOutCallback } from "../internal/signOutCallback.js"
 import { urlBase } from "../internal/strings.js"
 import { Navigation } from "../services/Navigation.js"
 import { TransactionStore } from "../services/TransactionStore.js"
+
+/** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
+const TRANSACTION_LIFETIME_MILLIS = 60 * 60 * 1000
 
 const RESPONSE_PARAMETERS = ["code", "state", "iss", "error", "error_description", "error_uri", "session_state"]
 
@@ -27,8 +32,8 @@ const withoutResponseParameters = (url: string): string => {
 }
 
 /**
- * Completes the pending sign-in or sign-out when this page is its callback; does nothing on any
- * other page and when called again. In the main window it first strips the response from the
+ * Completes the pending sign-in or sign-out when this page is its callback (its `state` names a
+ * transaction of this tab, less than an hour old); does nothing on any other page and when called again. In the main window it first strips the response from the
  * address bar, then exchanges the code (or checks the sign-out), stores the session and runs
  * `postCallback` or goes to the `returnUrl`. Inside a popup or an iframe it only hands the URL to
  * the opener or parent with a `postMessage` restricted to the app's origin.
@@ -42,11 +47,11 @@ export const processCallback = Effect.gen(function*() {
   const url = yield* navigation.currentUrl
   const state = callbackState(url)
   if (state === undefined) return
-  const base = urlBase(url)
-  const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
-  if (!callbackBases.includes(base)) return
 
   if ((yield* navigation.windowRole) !== "top") {
+    // The opener or parent holds the transaction; only a page at one of our callback URLs forwards.
+    const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
+    if (!callbackBases.includes(urlBase(url))) return
     const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
     yield* navigation.postToOwner(message, config.appOrigin)
     return
@@ -55,6 +60,11 @@ export const processCallback = Effect.gen(function*() {
   const transaction = yield* (yield* TransactionStore).take(state)
   if (Option.isNone(transaction)) return
   yield* navigation.replaceUrl(withoutResponseParameters(url))
+  if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {
+    return yield* Effect.fail(
+      new MonoCloudValidationError({ check: "state", detail: "The pending sign-in or sign-out has expired: start it again" })
+    )
+  }
   if (transaction.value.kind === "signIn") {
     yield* completeSignIn(url, transaction.value)
   } else {

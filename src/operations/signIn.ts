@@ -12,7 +12,7 @@ import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
 import { checkReturnUrl } from "../internal/returnUrl.js"
 import { Navigation } from "../services/Navigation.js"
-import { openPopupWindow, PopupTransport } from "../services/PopupWindow.js"
+import { closeOnFailure, PopupTransport, popupOrOpen } from "../services/PopupWindow.js"
 import { TransactionStore } from "../services/TransactionStore.js"
 
 /**
@@ -63,24 +63,24 @@ const redirectSignIn = (options: SignInOptions) =>
 const popupSignIn = (options: SignInOptions) =>
   Effect.gen(function*() {
     const config = yield* MonoCloudConfig
-    const popup = options.popup !== undefined
-      ? options.popup
-      : openPopupWindow({ width: config.popupWindowWidth, height: config.popupWindowHeight })
-    const request = yield* buildAuthorizationRequest(authorizationParams(options), {
-      mode: "popup",
-      redirectUri: config.redirectUri,
-      appState: options.appState
-    }).pipe(Effect.tapError(() => Effect.sync(() => popup?.close())))
-    const callbackUrl = yield* (yield* PopupTransport).run({
-      popup,
-      url: request.url,
-      redirectUri: config.redirectUri,
-      appOrigin: config.appOrigin,
-      timeoutMillis: config.authWindowTimeoutMillis
-    })
-    const session = yield* completeSignIn(callbackUrl, request.transaction)
-    yield* runPostCallback(callbackStateOf(request.transaction))
-    return session
+    const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
+    return yield* Effect.gen(function*() {
+      const request = yield* buildAuthorizationRequest(authorizationParams(options), {
+        mode: "popup",
+        redirectUri: config.redirectUri,
+        appState: options.appState
+      })
+      const callbackUrl = yield* (yield* PopupTransport).run({
+        popup,
+        url: request.url,
+        redirectUri: config.redirectUri,
+        appOrigin: config.appOrigin,
+        timeoutMillis: config.authWindowTimeoutMillis
+      })
+      const session = yield* completeSignIn(callbackUrl, request.transaction)
+      yield* runPostCallback(callbackStateOf(request.transaction))
+      return session
+    }).pipe(closeOnFailure(popup))
   })
 
 /**

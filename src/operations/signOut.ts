@@ -5,9 +5,10 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudJsError, MonoCloudValidationError } from "../MonoCloudError.js"
-import type { AuthTransaction, InteractionMode } from "../schemas/Session.js"
+import type { AuthTransaction, InteractionMode, MonoCloudSession } from "../schemas/Session.js"
 import { callbackStateOf } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
 import { checkReturnUrl } from "../internal/returnUrl.js"
@@ -16,7 +17,7 @@ import { removeTrailingSlash } from "../internal/strings.js"
 import { Crypto } from "../services/Crypto.js"
 import { Discovery } from "../services/Discovery.js"
 import { Navigation } from "../services/Navigation.js"
-import { openPopupWindow, PopupTransport } from "../services/PopupWindow.js"
+import { closeOnFailure, PopupTransport, popupOrOpen } from "../services/PopupWindow.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { TransactionStore } from "../services/TransactionStore.js"
@@ -41,42 +42,26 @@ export interface SignOutOptions {
   readonly popup?: Window | null | undefined
 }
 
-/**
- * Removes the local session (first, so a cancelled provider logout never leaves the app signed
- * in), then, when federated, sends the user to the provider's end-session endpoint with
- * `id_token_hint`, `post_logout_redirect_uri` and a `state` that the callback must return.
- *
- * @since 0.1.0
- * @category operations
- */
-export const signOut = (options: SignOutOptions = {}) =>
+/** Removes the stored session and tells the other tabs; returns the ID token it held, if any. */
+const clearLocalSession = Effect.gen(function*() {
+  const store = yield* SessionStore
+  const stored = yield* store.get.pipe(Effect.orElseSucceed(() => Option.none<MonoCloudSession>()))
+  yield* store.remove
+  yield* (yield* SessionBroadcast).publish({ type: "signedOut" })
+  return Option.getOrUndefined(stored)?.idToken
+})
+
+/** The RP-initiated logout request (OpenID Connect RP-Initiated Logout §2) and its transaction. */
+const endSessionRequest = (
+  options: SignOutOptions,
+  mode: InteractionMode,
+  idToken: string | undefined,
+  returnUrl: string | undefined
+) =>
   Effect.gen(function*() {
     const config = yield* MonoCloudConfig
-    const navigation = yield* Navigation
-    const federated = options.federatedSignOut ?? config.federatedSignOut
-    const mode = options.mode ?? "redirect"
-    if (federated && mode === "redirect" && (yield* navigation.windowRole) === "iframe") {
-      return yield* Effect.fail(
-        new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-out from inside an iframe" })
-      )
-    }
-    const returnUrl = yield* checkReturnUrl(options.returnUrl)
-    const popup = federated && mode === "popup"
-      ? options.popup !== undefined
-        ? options.popup
-        : openPopupWindow({ width: config.popupWindowWidth, height: config.popupWindowHeight })
-      : null
-
-    const store = yield* SessionStore
-    const idToken = options.idTokenHint ??
-      (yield* store.get.pipe(Effect.map((session) => session._tag === "Some" ? session.value.idToken : undefined), Effect.orElseSucceed(() => undefined)))
-    yield* store.remove
-    yield* (yield* SessionBroadcast).publish({ type: "signedOut" })
-    if (!federated) return
-
     const metadata = yield* (yield* Discovery).metadata
     if (metadata.end_session_endpoint === undefined) {
-      popup?.close()
       return yield* Effect.fail(
         new MonoCloudValidationError({ check: "endpoint", detail: "The provider does not advertise an end_session endpoint" })
       )
@@ -96,18 +81,53 @@ export const signOut = (options: SignOutOptions = {}) =>
     if (idToken !== undefined) url.searchParams.set("id_token_hint", idToken)
     url.searchParams.set("post_logout_redirect_uri", redirectUri)
     url.searchParams.set("state", transaction.state)
+    return { url: url.href, transaction }
+  })
 
-    if (mode === "redirect") {
-      yield* (yield* TransactionStore).save(transaction)
-      return yield* navigation.assign(url.href)
+/**
+ * Removes the local session (first, so a cancelled provider logout never leaves the app signed
+ * in), then, when federated, sends the user to the provider's end-session endpoint with
+ * `id_token_hint`, `post_logout_redirect_uri` and a `state` that the callback must return. A
+ * local-only sign-out goes to `returnUrl` when one is given.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const signOut = (options: SignOutOptions = {}) =>
+  Effect.gen(function*() {
+    const config = yield* MonoCloudConfig
+    const navigation = yield* Navigation
+    const federated = options.federatedSignOut ?? config.federatedSignOut
+    const mode = options.mode ?? "redirect"
+    if (federated && mode === "redirect" && (yield* navigation.windowRole) === "iframe") {
+      return yield* Effect.fail(
+        new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-out from inside an iframe" })
+      )
     }
-    const callbackUrl = yield* (yield* PopupTransport).run({
-      popup,
-      url: url.href,
-      redirectUri,
-      appOrigin: config.appOrigin,
-      timeoutMillis: config.authWindowTimeoutMillis
-    })
-    yield* verifySignOutCallback(callbackUrl, transaction)
-    yield* runPostCallback(callbackStateOf(transaction))
+    const returnUrl = yield* checkReturnUrl(options.returnUrl)
+    if (!federated) {
+      yield* clearLocalSession
+      if (returnUrl !== undefined) yield* navigation.assign(returnUrl)
+      return
+    }
+    if (mode === "redirect") {
+      const storedIdToken = yield* clearLocalSession
+      const request = yield* endSessionRequest(options, mode, options.idTokenHint ?? storedIdToken, returnUrl)
+      yield* (yield* TransactionStore).save(request.transaction)
+      return yield* navigation.assign(request.url)
+    }
+    const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
+    yield* Effect.gen(function*() {
+      const storedIdToken = yield* clearLocalSession
+      const request = yield* endSessionRequest(options, mode, options.idTokenHint ?? storedIdToken, returnUrl)
+      const callbackUrl = yield* (yield* PopupTransport).run({
+        popup,
+        url: request.url,
+        redirectUri: request.transaction.redirectUri,
+        appOrigin: config.appOrigin,
+        timeoutMillis: config.authWindowTimeoutMillis
+      })
+      yield* verifySignOutCallback(callbackUrl, request.transaction)
+      yield* runPostCallback(callbackStateOf(request.transaction))
+    }).pipe(closeOnFailure(popup))
   })

@@ -34,8 +34,6 @@ export interface NavigationService {
   readonly windowRole: Effect.Effect<WindowRole>
   /** Posts `message` to the opener (else the parent) with exactly `targetOrigin`; false when there is neither. */
   readonly postToOwner: (message: unknown, targetOrigin: string) => Effect.Effect<boolean>
-  /** True when the page is cross-origin isolated (no silent-sign-in iframe possible). */
-  readonly isCrossOriginIsolated: Effect.Effect<boolean>
 }
 
 /**
@@ -101,8 +99,7 @@ export const layerBrowser: Layer.Layer<Navigation> = Layer.sync(Navigation, () =
       const owner = current === undefined ? undefined : ownerOf(current)
       owner?.postMessage(message, targetOrigin)
       return owner !== undefined
-    }),
-  isCrossOriginIsolated: Effect.sync(() => browserWindow()?.crossOriginIsolated === true)
+    })
 }))
 
 /**
@@ -127,8 +124,6 @@ export interface TestNavigationHandle {
   currentUrl: string
   /** The role `windowRole` reports; `postToOwner` finds an owner unless it is `top`. Default `top`. */
   role: WindowRole
-  /** What `isCrossOriginIsolated` reports. Default false. */
-  crossOriginIsolated: boolean
   /** Every URL passed to `assign`, oldest first. */
   readonly assigned: ReadonlyArray<string>
   /** Every message `postToOwner` delivered, oldest first. */
@@ -147,7 +142,7 @@ export const makeTestNavigation = (initialUrl: string): {
 } => {
   const assigned: Array<string> = []
   const posted: Array<PostedMessage> = []
-  const handle: TestNavigationHandle = { currentUrl: initialUrl, role: "top", crossOriginIsolated: false, assigned, posted }
+  const handle: TestNavigationHandle = { currentUrl: initialUrl, role: "top", assigned, posted }
   const layer = Layer.succeed(Navigation, {
     currentUrl: Effect.sync(() => handle.currentUrl),
     assign: (url) => Effect.sync(() => void assigned.push(url)),
@@ -161,8 +156,7 @@ export const makeTestNavigation = (initialUrl: string): {
         if (handle.role === "top") return false
         posted.push({ message, targetOrigin })
         return true
-      }),
-    isCrossOriginIsolated: Effect.sync(() => handle.crossOriginIsolated)
+      })
   })
   return { layer, handle }
 }

@@ -108,6 +108,26 @@ const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeout
 }
 
 /**
+ * Closes `popup` when `effect` fails or is interrupted, so a flow that breaks before the popup
+ * transport takes over never leaves a blank window behind.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const closeOnFailure = (popup: Window | null) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.onError(effect, () => Effect.sync(() => popup?.close()))
+
+/**
+ * The popup it was given, or a newly opened one of the configured size.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const popupOrOpen = (given: Window | null | undefined, size: PopupSize): Window | null =>
+  given !== undefined ? given : openPopupWindow(size)
+
+/**
  * The real popup. A `null` popup fails with reason `PopupBlocked`, a popup the user closes with
  * reason `PopupClosed`; the popup is closed and the `message` listener removed in every outcome.
  *

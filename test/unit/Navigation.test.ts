@@ -27,7 +27,7 @@ describe("Navigation.makeTestNavigation", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("reports the configured role and isolation, and posts to an owner only outside the main window", () => {
+  it.effect("reports the configured role, and posts to an owner only outside the main window", () => {
     const { handle, layer } = Navigation.makeTestNavigation("https://app.example/")
     return Effect.gen(function*() {
       const navigation = yield* Navigation.Navigation
@@ -43,9 +43,6 @@ describe("Navigation.makeTestNavigation", () => {
         { message: { n: 2 }, targetOrigin: "https://app.example" },
         { message: { n: 3 }, targetOrigin: "https://app.example" }
       ])
-      expect(yield* navigation.isCrossOriginIsolated).toBe(false)
-      handle.crossOriginIsolated = true
-      expect(yield* navigation.isCrossOriginIsolated).toBe(true)
     }).pipe(Effect.provide(layer))
   })
 
@@ -115,14 +112,6 @@ describe("Navigation.layerBrowser", () => {
       expect(parent.postMessage).toHaveBeenCalledWith({ n: 1 }, "https://app.example")
     }).pipe(provide))
 
-  it.effect("reports cross-origin isolation", () =>
-    Effect.gen(function*() {
-      const navigation = yield* Navigation.Navigation
-      expect(yield* navigation.isCrossOriginIsolated).toBe(false)
-      vi.stubGlobal("crossOriginIsolated", true)
-      expect(yield* navigation.isCrossOriginIsolated).toBe(true)
-    }).pipe(provide))
-
   it.effect("without a window, URL reads and navigation fail with NoBrowser and the rest acts as a main window", () =>
     Effect.gen(function*() {
       const navigation = yield* Navigation.Navigation
@@ -135,6 +124,5 @@ describe("Navigation.layerBrowser", () => {
       yield* navigation.replaceUrl("/ignored")
       expect(yield* navigation.windowRole).toBe("top")
       expect(yield* navigation.postToOwner({}, "https://app.example")).toBe(false)
-      expect(yield* navigation.isCrossOriginIsolated).toBe(false)
     }).pipe(provide))
 })

@@ -23,22 +23,43 @@ describe("signOut", () => {
     expect(navigation.assigned.at(-1)).toBe(`${APP_URL}/home`)
   })
 
-  it("ignores a sign-out callback with an unknown state or at another path", async () => {
+  it("ignores a callback with an unknown state, and refuses the right state at another path", async () => {
     const { client, navigation } = await signedInClient()
     await client.signOut()
     const state = new URL(navigation.assigned.at(-1)!).searchParams.get("state")
     navigation.currentUrl = `${APP_URL}/?state=${state}x`
     await client.processCallback() // unknown state: ignored
+    expect(navigation.currentUrl).toBe(`${APP_URL}/?state=${state}x`)
     navigation.currentUrl = `${APP_URL}/elsewhere?state=${state}`
-    await client.processCallback() // not the sign-out path: ignored
+    const error = await rejectionOf(client.processCallback())
+    expect((error as MonoCloudValidationError).check).toBe("callbackUrl")
     expect(navigation.assigned).toHaveLength(1)
   })
 
-  it("non-federated sign-out only clears the local session", async () => {
+  it("completes at a per-call postLogoutRedirectUri", async () => {
+    const { client, navigation } = await signedInClient()
+    await client.signOut({ postLogoutRedirectUri: `${APP_URL}/goodbye/`, returnUrl: "/home" })
+    const url = new URL(navigation.assigned.at(-1)!)
+    expect(url.searchParams.get("post_logout_redirect_uri")).toBe(`${APP_URL}/goodbye`)
+    navigation.currentUrl = `${APP_URL}/goodbye?state=${url.searchParams.get("state")}`
+    await client.processCallback()
+    expect(navigation.assigned.at(-1)).toBe(`${APP_URL}/home`)
+  })
+
+  it("uses a given idTokenHint and still clears the local session", async () => {
+    const { client, navigation } = await signedInClient()
+    await client.signOut({ idTokenHint: "given-hint" })
+    expect(new URL(navigation.assigned.at(-1)!).searchParams.get("id_token_hint")).toBe("given-hint")
+    expect(await client.getSession()).toBeUndefined()
+  })
+
+  it("non-federated sign-out only clears the local session, then goes to returnUrl when given", async () => {
     const { client, navigation } = await signedInClient({ federatedSignOut: false })
     await client.signOut()
     expect(await client.getSession()).toBeUndefined()
     expect(navigation.assigned).toHaveLength(0)
+    await client.signOut({ returnUrl: "/bye" })
+    expect(navigation.assigned).toEqual([`${APP_URL}/bye`])
   })
 
   it("refuses a redirect sign-out inside an iframe before touching the session", async () => {

@@ -1,0 +1,47 @@
+import { describe, expect, it, vi } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
+import * as MonoCloud from "../../src/effect.js"
+import { makeTestParts } from "../../src/testing.js"
+import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
+
+const APP_URL = "http://localhost:3000"
+
+const setUp = (metadata?: Record<string, unknown>) =>
+  Effect.promise(async () => {
+    const server = await makeScriptedAuthorizationServer(metadata === undefined ? {} : { metadata })
+    const test = makeTestParts(server)
+    const layer = Layer.orDie(
+      MonoCloud.layerWith({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL }, test.parts)
+    )
+    return { server, navigation: test.navigation, layer }
+  })
+
+describe("flow edges", () => {
+  it.effect("a redirect callback that comes back after more than an hour is refused and cleaned from the URL", () =>
+    Effect.gen(function*() {
+      const { layer, navigation } = yield* setUp()
+      yield* Effect.gen(function*() {
+        yield* MonoCloud.signIn()
+        const state = new URL(navigation.assigned[0]!).searchParams.get("state")
+        yield* TestClock.adjust("61 minutes")
+        navigation.currentUrl = `${APP_URL}/?code=late&state=${state}`
+        const error = yield* Effect.flip(MonoCloud.processCallback)
+        expect(error._tag).toBe("MonoCloudValidationError")
+        expect(error._tag === "MonoCloudValidationError" && error.check).toBe("state")
+        expect(navigation.currentUrl).toBe(`${APP_URL}/`)
+      }).pipe(Effect.provide(layer))
+    }))
+
+  it.effect("a popup flow that fails before the popup transport takes over closes the popup", () =>
+    Effect.gen(function*() {
+      const { layer } = yield* setUp({ issuer: "https://someone-else.example" })
+      const popup = { close: vi.fn() } as unknown as Window
+      const signInError = yield* Effect.flip(MonoCloud.signIn({ mode: "popup", popup }).pipe(Effect.provide(layer)))
+      expect(signInError._tag).toBe("MonoCloudValidationError")
+      const signOutError = yield* Effect.flip(MonoCloud.signOut({ mode: "popup", popup }).pipe(Effect.provide(layer)))
+      expect(signOutError._tag).toBe("MonoCloudValidationError")
+      expect(popup.close).toHaveBeenCalledTimes(2)
+    }))
+})
