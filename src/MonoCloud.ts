@@ -62,8 +62,13 @@ export interface MonoCloudParts {
   readonly broadcast?: PartLayer<SessionBroadcast.SessionBroadcast> | undefined
 }
 
+/** Web Locks; waiting may last as long as another tab's refresh (token request and UserInfo). */
+const lockBrowser: PartLayer<RefreshLock.RefreshLock> = Layer.unwrapEffect(
+  Effect.map(Config.MonoCloudConfig, (config) => RefreshLock.layerBrowser({ timeoutMillis: 2 * config.httpTimeoutMillis + 5_000 }))
+)
+
 const broadcastBrowser: PartLayer<SessionBroadcast.SessionBroadcast> = Layer.unwrapEffect(
-  Effect.map(Config.MonoCloudConfig, (config) => SessionBroadcast.layerBrowser(`mc.events.${config.lockName}`))
+  Effect.map(Config.MonoCloudConfig, (config) => SessionBroadcast.layerBrowser(config.broadcastChannelName))
 )
 
 /**
@@ -85,7 +90,7 @@ export const layerWith = (
     parts.navigation ?? Navigation.layerBrowser,
     parts.silentFrame ?? SilentFrame.layerBrowser,
     parts.popup ?? PopupWindow.layerBrowser,
-    parts.lock ?? RefreshLock.layerBrowser(),
+    parts.lock ?? lockBrowser,
     parts.broadcast ?? broadcastBrowser,
     InFlight.layer
   )

@@ -119,7 +119,7 @@ export interface MonoCloudWebJSClientOptions {
   readonly popupWindowHeight?: number | undefined
   /** Seconds added to the local clock in ID token time checks (default 0). */
   readonly clockSkew?: number | undefined
-  /** Leeway in seconds for `exp`, `nbf` and `auth_time` (default 60). */
+  /** Leeway in seconds for `exp`, `nbf`, `iat` and `auth_time` (default 60). */
   readonly clockTolerance?: number | undefined
   /** Seconds before expiry at which `getTokens` refreshes an access token (default 30). */
   readonly refreshBeforeExpiry?: number | undefined
@@ -190,6 +190,8 @@ export interface ResolvedConfig {
   readonly transactionKeyPrefix: string
   /** Name of the cross-tab lock serialising refreshes. */
   readonly lockName: string
+  /** Name of the `BroadcastChannel` telling other tabs about session changes. */
+  readonly broadcastChannelName: string
   readonly postCallback?: PostCallback | undefined
   readonly onSessionCreating?: OnSessionCreating | undefined
 }
@@ -243,6 +245,13 @@ const seconds = (name: string, value: number | undefined, fallback: number) =>
     : Number.isFinite(value) && value >= 0
     ? Effect.succeed(value)
     : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
+
+const pixels = (name: string, value: number | undefined, fallback: number) =>
+  value === undefined
+    ? Effect.succeed(fallback)
+    : Number.isFinite(value) && value > 0
+    ? Effect.succeed(value)
+    : Effect.fail(invalid(`${name} must be a positive number of pixels`))
 
 const finiteSeconds = (name: string, value: number | undefined) =>
   value === undefined
@@ -327,8 +336,8 @@ export const resolveConfig = (
       authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
       silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,
       httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 30)) * 1000,
-      popupWindowWidth: yield* seconds("popupWindowWidth", options.popupWindowWidth, DEFAULT_POPUP_SIZE.width),
-      popupWindowHeight: yield* seconds("popupWindowHeight", options.popupWindowHeight, DEFAULT_POPUP_SIZE.height),
+      popupWindowWidth: yield* pixels("popupWindowWidth", options.popupWindowWidth, DEFAULT_POPUP_SIZE.width),
+      popupWindowHeight: yield* pixels("popupWindowHeight", options.popupWindowHeight, DEFAULT_POPUP_SIZE.height),
       clockSkew: yield* finiteSeconds("clockSkew", options.clockSkew),
       clockTolerance: yield* seconds("clockTolerance", options.clockTolerance, 60),
       refreshBeforeExpiry: yield* seconds("refreshBeforeExpiry", options.refreshBeforeExpiry, 30),
@@ -338,6 +347,7 @@ export const resolveConfig = (
       sessionStorageKey: `mc.session.${options.clientId}${suffix}`,
       transactionKeyPrefix: `mc.txn.${options.clientId}${suffix}.`,
       lockName: `mc.lock.${options.clientId}${suffix}`,
+      broadcastChannelName: `mc.events.${options.clientId}${suffix}`,
       postCallback: options.postCallback,
       onSessionCreating: options.onSessionCreating
     }

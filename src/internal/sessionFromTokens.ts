@@ -106,7 +106,7 @@ export const sessionFromRefresh = (
 ) =>
   Effect.gen(function*() {
     const config = yield* MonoCloudConfig
-    const claims = tokens.id_token === undefined ? undefined : yield* verifyIdToken(tokens.id_token, {})
+    const claims = tokens.id_token === undefined ? undefined : yield* verifyIdToken(tokens.id_token, { accessToken: tokens.access_token })
     if (claims !== undefined && claims.sub !== session.user.sub) {
       return yield* Effect.fail(
         new MonoCloudValidationError({ check: "tokenResponse", detail: "The refreshed ID token names another subject" })

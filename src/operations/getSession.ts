@@ -25,7 +25,8 @@ export const getSession: Effect.Effect<
 
 /**
  * The session as it changes: the current value first, then a new value after every change made
- * in another tab (sign-in, refresh, userinfo update, sign-out). A corrupt entry reads as `undefined`.
+ * in this tab or another one (sign-in, refresh, userinfo update, sign-out). A corrupt entry reads
+ * as `undefined`.
  *
  * @since 0.1.0
  * @category operations

@@ -31,8 +31,8 @@ export interface SignInSilentOptions {
  * Asks the provider, in a hidden iframe with `prompt=none`, whether the user is still signed in;
  * stores and returns the new session when so. Fails with `MonoCloudOPError` (`login_required`,
  * `interaction_required`, `consent_required`, …) when the provider needs the user, with
- * `MonoCloudTimeoutError` when the frame does not come back in `silentTimeout`. Only one silent
- * sign-in runs at a time: concurrent calls share it. On failure the stored session is untouched.
+ * `MonoCloudTimeoutError` when the frame does not come back in `silentTimeout`. Concurrent calls
+ * with the same options share one iframe. On failure the stored session is untouched.
  *
  * @since 0.1.0
  * @category operations
@@ -60,5 +60,5 @@ export const signInSilent = (options: SignInSilentOptions = {}) =>
       }
       return session
     })
-    return yield* (yield* InFlight).share("signInSilent", run)
+    return yield* (yield* InFlight).share(`signInSilent:${JSON.stringify(options)}`, run)
   })

@@ -98,8 +98,14 @@ export const make = (client: HttpClient.HttpClient, timeoutMillis: number): Oidc
         Effect.map(response.text, (body) => ({ status: response.status, headers: response.headers, body }))
       ),
       Effect.scoped,
-      Effect.mapError((cause) =>
-        new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
+      // Keep only the underlying network error: the platform error holds the request, form body included.
+      Effect.mapError((error) =>
+        new MonoCloudHttpError({
+          reason: "Transport",
+          endpoint: request.endpoint,
+          url: urlForErrors(request.url),
+          cause: error.cause
+        })
       ),
       withTimeout("http", timeoutMillis)
     )

@@ -1,7 +1,6 @@
 /**
- * Tells the app's other tabs that the session changed, and hears what they say, over a
- * `BroadcastChannel`. A channel never receives its own messages, so `events` only carries other
- * tabs' news.
+ * Tells the app's tabs that the session changed, over a `BroadcastChannel`: `events` carries what
+ * this tab and the other tabs publish, each event once.
  *
  * @since 0.1.0
  */
@@ -28,9 +27,9 @@ export interface SessionEvent {
  * @category models
  */
 export interface SessionBroadcastService {
-  /** Tells the other tabs. */
+  /** Tells this tab's subscribers and the other tabs. */
   readonly publish: (event: SessionEvent) => Effect.Effect<void>
-  /** What the other tabs publish, from subscription on. */
+  /** What this tab and the other tabs publish, from subscription on. */
   readonly events: Stream.Stream<SessionEvent>
 }
 
@@ -72,20 +71,31 @@ export const layerBrowser = (channelName: string): Layer.Layer<SessionBroadcast>
         Effect.sync(() => new BroadcastChannel(channelName)),
         (channel) => Effect.sync(() => channel.close())
       )
+      const localListeners = new Set<(event: SessionEvent) => void>()
       const events = Stream.asyncPush<SessionEvent>((emit) =>
         Effect.acquireRelease(
           Effect.sync(() => {
+            const onLocal = (event: SessionEvent) => void emit.single(event)
             const onMessage = (event: MessageEvent) => {
               if (isSessionEvent(event.data)) emit.single({ type: event.data.type })
             }
+            localListeners.add(onLocal)
             channel.addEventListener("message", onMessage)
-            return onMessage
+            return { onLocal, onMessage }
           }),
-          (onMessage) => Effect.sync(() => channel.removeEventListener("message", onMessage))
+          ({ onLocal, onMessage }) =>
+            Effect.sync(() => {
+              localListeners.delete(onLocal)
+              channel.removeEventListener("message", onMessage)
+            })
         )
       )
       return {
-        publish: (event: SessionEvent) => Effect.sync(() => channel.postMessage({ type: event.type })),
+        publish: (event: SessionEvent) =>
+          Effect.sync(() => {
+            channel.postMessage({ type: event.type })
+            for (const listener of localListeners) listener({ type: event.type })
+          }),
         events
       }
     })

@@ -28,19 +28,22 @@ const firstEvents = (service: SessionBroadcast.SessionBroadcastService, n: numbe
   })
 
 describe("SessionBroadcast.layerBrowser", () => {
-  it.scopedLive("delivers a tab's events to the other tabs on the channel, not back to itself", () =>
+  it.scopedLive("delivers a tab's events to the other tabs on the channel and to its own subscribers, once each", () =>
     Effect.gen(function*() {
       const first = yield* tab("mc.events.app")
       const second = yield* tab("mc.events.app")
       const elsewhere = yield* tab("mc.events.other-app")
-      const inFirst = yield* firstEvents(first, 1)
-      const inSecond = yield* firstEvents(second, 2)
+      const inFirst = yield* firstEvents(first, 3)
+      const inSecond = yield* firstEvents(second, 3)
       const inElsewhere = yield* firstEvents(elsewhere, 1, "200 millis")
+      const extra = yield* firstEvents(first, 4, "200 millis")
       yield* first.publish({ type: "signedIn" })
       yield* first.publish({ type: "refreshed" })
       yield* second.publish({ type: "signedOut" })
-      expect(yield* inSecond).toEqual([{ type: "signedIn" }, { type: "refreshed" }])
-      expect(yield* inFirst).toEqual([{ type: "signedOut" }])
+      const types = (events: ReadonlyArray<{ readonly type: string }>) => events.map((event) => event.type).sort()
+      expect(types(yield* inFirst)).toEqual(["refreshed", "signedIn", "signedOut"])
+      expect(types(yield* inSecond)).toEqual(["refreshed", "signedIn", "signedOut"])
+      expect(yield* Effect.flip(extra)).toMatchObject({ _tag: "TimeoutException" })
       expect(yield* Effect.flip(inElsewhere)).toMatchObject({ _tag: "TimeoutException" })
     }))
 
