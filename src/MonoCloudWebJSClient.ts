@@ -23,6 +23,13 @@ import { signInSilent, type SignInSilentOptions } from "./operations/signInSilen
 import { signOut, type SignOutOptions } from "./operations/signOut.js"
 import { openPopupWindow } from "./services/PopupWindow.js"
 
+/** Closes the popup when the flow rejects, also when it never started (invalid options). */
+const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A>): Promise<A> =>
+  flow.catch((error: unknown) => {
+    popup?.close()
+    throw error
+  })
+
 /**
  * The MonoCloud client for single-page apps.
  *
@@ -60,14 +67,14 @@ export class MonoCloudWebJSClient {
    */
   async signIn(options: SignInOptions = {}): Promise<void> {
     const popup = this.popupFor(options.mode === "popup", options.popup)
-    await runPromise(this.runtime, signIn({ ...options, popup }))
+    await closingOnRejection(popup, runPromise(this.runtime, signIn({ ...options, popup })))
   }
 
   /** Signs the user out locally and, federated (default), at the provider. */
   signOut(options: SignOutOptions = {}): Promise<void> {
     const federated = options.federatedSignOut ?? this.options.federatedSignOut ?? true
     const popup = this.popupFor(federated && options.mode === "popup", options.popup)
-    return runPromise(this.runtime, signOut({ ...options, popup }))
+    return closingOnRejection(popup, runPromise(this.runtime, signOut({ ...options, popup })))
   }
 
   /**

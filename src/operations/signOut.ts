@@ -51,15 +51,16 @@ const clearLocalSession = Effect.gen(function*() {
   return Option.getOrUndefined(stored)?.idToken
 })
 
-/** The RP-initiated logout request (OpenID Connect RP-Initiated Logout §2) and its transaction. */
-const endSessionRequest = (
-  options: SignOutOptions,
-  mode: InteractionMode,
-  idToken: string | undefined,
-  returnUrl: string | undefined
-) =>
+/**
+ * Checks the return URL, clears the local session and builds the RP-initiated logout request
+ * (OpenID Connect RP-Initiated Logout §2) with its transaction.
+ */
+const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
   Effect.gen(function*() {
     const config = yield* MonoCloudConfig
+    const returnUrl = yield* checkReturnUrl(options.returnUrl)
+    const storedIdToken = yield* clearLocalSession
+    const idToken = options.idTokenHint ?? storedIdToken
     const metadata = yield* (yield* Discovery).metadata
     if (metadata.end_session_endpoint === undefined) {
       return yield* Effect.fail(
@@ -104,22 +105,20 @@ export const signOut = (options: SignOutOptions = {}) =>
         new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-out from inside an iframe" })
       )
     }
-    const returnUrl = yield* checkReturnUrl(options.returnUrl)
     if (!federated) {
+      const returnUrl = yield* checkReturnUrl(options.returnUrl)
       yield* clearLocalSession
       if (returnUrl !== undefined) yield* navigation.assign(returnUrl)
       return
     }
     if (mode === "redirect") {
-      const storedIdToken = yield* clearLocalSession
-      const request = yield* endSessionRequest(options, mode, options.idTokenHint ?? storedIdToken, returnUrl)
+      const request = yield* endSessionRequest(options, mode)
       yield* (yield* TransactionStore).save(request.transaction)
       return yield* navigation.assign(request.url)
     }
     const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
     yield* Effect.gen(function*() {
-      const storedIdToken = yield* clearLocalSession
-      const request = yield* endSessionRequest(options, mode, options.idTokenHint ?? storedIdToken, returnUrl)
+      const request = yield* endSessionRequest(options, mode)
       const callbackUrl = yield* (yield* PopupTransport).run({
         popup,
         url: request.url,

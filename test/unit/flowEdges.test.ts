@@ -45,3 +45,25 @@ describe("flow edges", () => {
       expect(popup.close).toHaveBeenCalledTimes(2)
     }))
 })
+
+describe("popups opened by the promise client", () => {
+  it("are closed when the flow rejects, also when invalid options stop it before it starts", async () => {
+    const { MonoCloudWebJSClient } = await import("../../src/index.js")
+    const server = await makeScriptedAuthorizationServer()
+    const first = { close: vi.fn() } as unknown as Window
+    const second = { close: vi.fn() } as unknown as Window
+    const open = vi.spyOn(window, "open").mockReturnValueOnce(first).mockReturnValueOnce(second)
+    const broken = new MonoCloudWebJSClient({ tenantDomain: "http://plain-http.example", clientId: "c" }, makeTestParts(server).parts)
+    expect(await broken.signIn({ mode: "popup" }).catch((error: { check?: string }) => error.check)).toBe("options")
+    const client = new MonoCloudWebJSClient(
+      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL },
+      makeTestParts(server).parts
+    )
+    const refused = await client.signOut({ mode: "popup", returnUrl: "https://elsewhere.example/" }).catch((error: { check?: string }) => error.check)
+    expect(refused).toBe("returnUrl")
+    expect(open).toHaveBeenCalledTimes(2)
+    expect(first.close).toHaveBeenCalled()
+    expect(second.close).toHaveBeenCalled()
+    open.mockRestore()
+  })
+})
