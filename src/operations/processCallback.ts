@@ -33,10 +33,11 @@ const withoutResponseParameters = (url: string): string => {
 
 /**
  * Completes the pending sign-in or sign-out when this page is its callback (its `state` names a
- * transaction of this tab, less than an hour old); does nothing on any other page and when called again. In the main window it first strips the response from the
- * address bar, then exchanges the code (or checks the sign-out), stores the session and runs
- * `postCallback` or goes to the `returnUrl`. Inside a popup or an iframe it only hands the URL to
- * the opener or parent with a `postMessage` restricted to the app's origin.
+ * transaction of this tab, less than an hour old): strips the response from the address bar,
+ * exchanges the code (or checks the sign-out), stores the session and runs `postCallback` or goes
+ * to the `returnUrl`. Does nothing on any other page and when called again. Inside a popup or an
+ * iframe, a callback that is not this window's own is handed to the opener or parent with a
+ * `postMessage` restricted to the app's origin.
  *
  * @since 0.1.0
  * @category operations
@@ -48,17 +49,17 @@ export const processCallback = Effect.gen(function*() {
   const state = callbackState(url)
   if (state === undefined) return
 
-  if ((yield* navigation.windowRole) !== "top") {
-    // The opener or parent holds the transaction; only a page at one of our callback URLs forwards.
+  const transaction = yield* (yield* TransactionStore).take(state)
+  if (Option.isNone(transaction)) {
+    // A popup's or frame's flow lives in its opener or parent: forward a callback for it there.
+    // A tab with an opener that started its own redirect sign-in found its transaction above.
+    if ((yield* navigation.windowRole) === "top") return
     const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
     if (!callbackBases.includes(urlBase(url))) return
     const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
     yield* navigation.postToOwner(message, config.appOrigin)
     return
   }
-
-  const transaction = yield* (yield* TransactionStore).take(state)
-  if (Option.isNone(transaction)) return
   yield* navigation.replaceUrl(withoutResponseParameters(url))
   if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {
     return yield* Effect.fail(

@@ -164,6 +164,15 @@ describe("signIn (redirect) and processCallback", () => {
     expect((error as MonoCloudJsError).reason).toBe("RedirectInFrame")
   })
 
+  it("in a tab that has an opener, completes its own redirect sign-in instead of forwarding it", async () => {
+    const { client, server, navigation, authorizeUrl } = await redirectSignIn()
+    navigation.role = "popup"
+    navigation.currentUrl = await answerAuthorize(server, authorizeUrl)
+    await client.processCallback()
+    expect(navigation.posted).toEqual([])
+    expect((await client.getSession())?.user.sub).toBe("user-1")
+  })
+
   it("inside a popup or iframe only hands the callback URL to the owner, restricted to the app origin", async () => {
     const { client, server, navigation } = await makeTestClient()
     navigation.role = "popup"
