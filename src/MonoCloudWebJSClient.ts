@@ -6,13 +6,15 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Stream from "effect/Stream"
 import { layerWith, type MonoCloudParts, type MonoCloudServices } from "./MonoCloud.js"
 import { DEFAULT_POPUP_SIZE, type MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
 import type { MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
-import { getSession } from "./operations/getSession.js"
+import { getSession, sessionChanges } from "./operations/getSession.js"
 import { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
 import { processCallback } from "./operations/processCallback.js"
 import { refetchUserInfo } from "./operations/refetchUserInfo.js"
@@ -124,6 +126,20 @@ export class MonoCloudWebJSClient {
       width: this.options.popupWindowWidth ?? DEFAULT_POPUP_SIZE.width,
       height: this.options.popupWindowHeight ?? DEFAULT_POPUP_SIZE.height
     })
+  }
+
+  /**
+   * Calls `listener` with the current session, then again whenever it changes in this tab or in
+   * another tab of the app (sign-in, refresh, UserInfo update, sign-out). Returns a function that
+   * stops listening.
+   */
+  onSessionChange(listener: (session: MonoCloudSession | undefined) => void): () => void {
+    const fiber = this.runtime.runFork(
+      Stream.runForEach(sessionChanges, (session) => Effect.sync(() => listener(session)))
+    )
+    return () => {
+      this.runtime.runFork(Fiber.interrupt(fiber))
+    }
   }
 
   /** Releases the runtime's resources (broadcast channel). */

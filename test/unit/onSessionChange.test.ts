@@ -1,0 +1,50 @@
+import { describe, expect, it } from "@effect/vitest"
+import type { MonoCloudSession } from "../../src/index.js"
+import { MonoCloudWebJSClient } from "../../src/index.js"
+import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
+import * as SessionStore from "../../src/services/SessionStore.js"
+import { MemoryStorage } from "../../src/storage.js"
+import { makeTestParts } from "../../src/testing.js"
+import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
+
+const eventually = async (check: () => void) => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return check()
+    } catch (error) {
+      if (attempt > 100) throw error
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+}
+
+describe("MonoCloudWebJSClient.onSessionChange", () => {
+  it("reports the session now and after changes in this tab and in another tab, until unsubscribed", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const shared = new MemoryStorage() // what localStorage is to two tabs
+    const tab = () =>
+      new MonoCloudWebJSClient({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }, {
+        ...makeTestParts(server).parts,
+        sessionStore: SessionStore.layer(shared),
+        broadcast: SessionBroadcast.layerBrowser("mc.events.on-session-change-test")
+      })
+    const first = tab()
+    const second = tab()
+    const seenInFirst: Array<string | undefined> = []
+    const seenInSecond: Array<string | undefined> = []
+    const subject = (session: MonoCloudSession | undefined) => session?.user.sub
+    const stopFirst = first.onSessionChange((session) => seenInFirst.push(subject(session)))
+    const stopSecond = second.onSessionChange((session) => seenInSecond.push(subject(session)))
+    await eventually(() => expect([seenInFirst, seenInSecond]).toEqual([[undefined], [undefined]]))
+
+    await first.signIn({ mode: "popup", popup: null })
+    await eventually(() => expect([seenInFirst, seenInSecond]).toEqual([[undefined, "user-1"], [undefined, "user-1"]]))
+
+    stopSecond()
+    await first.signOut({ federatedSignOut: false })
+    await eventually(() => expect(seenInFirst).toEqual([undefined, "user-1", undefined]))
+    expect(seenInSecond).toEqual([undefined, "user-1"])
+    stopFirst()
+    await Promise.all([first.dispose(), second.dispose()])
+  })
+})
