@@ -1,11 +1,11 @@
 /**
- * A named lock held while an effect runs, so that refreshes (and the other operations that may
- * rotate the refresh token) never run twice at once. Across tabs it uses the Web Locks API; where
- * that is missing (old browsers, insecure origins, Node) the lock only serialises fibers of the
- * current tab.
+ * A named lock held while an effect runs, so that refreshes never run twice at once. Across tabs
+ * it uses the Web Locks API; where that is missing (old browsers, insecure origins) a lease in
+ * `localStorage` stands in; without either (Node) it only serialises fibers of the current tab.
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -110,8 +110,17 @@ const webLockClaim = (locks: LockManager) => (name: string): Effect.Effect<Claim
     return { granted: Deferred.await(granted), release: Effect.sync(() => controller.abort()) }
   })
 
-/** Claims through one semaphore per name, held by a fiber that keeps the permit until interrupted. */
-const localClaim = (): ((name: string) => Effect.Effect<Claim>) => {
+/**
+ * What the holder of a tab-local permit does: completes `granted` once the lock is held, then
+ * holds it until interrupted (its finalizers give it up).
+ */
+type Hold = (name: string, granted: Effect.Effect<void>) => Effect.Effect<never>
+
+/** Tab-local only: the permit is the lock. */
+const holdPermit: Hold = (_name, granted) => Effect.zipRight(granted, Effect.never)
+
+/** Claims through one semaphore per name, held by a fiber that runs `hold` and keeps the permit until interrupted. */
+const semaphoreClaim = (hold: Hold): ((name: string) => Effect.Effect<Claim>) => {
   const semaphores = new Map<string, Effect.Semaphore>()
   const semaphoreFor = (name: string): Effect.Semaphore => {
     const existing = semaphores.get(name)
@@ -124,15 +133,74 @@ const localClaim = (): ((name: string) => Effect.Effect<Claim>) => {
     Effect.gen(function*() {
       const granted = yield* Deferred.make<void>()
       const holder = yield* Effect.forkDaemon(
-        Effect.interruptible(semaphoreFor(name).withPermits(1)(Effect.zipRight(Deferred.succeed(granted, undefined), Effect.never)))
+        // Interruptible although forked inside `acquireUseRelease`'s uninterruptible acquire, so release can end it.
+        Effect.interruptible(semaphoreFor(name).withPermits(1)(hold(name, Deferred.succeed(granted, undefined))))
       )
       return { granted: Deferred.await(granted), release: Effect.asVoid(Fiber.interrupt(holder)) }
     })
 }
 
+/** Timing of the `localStorage` lease used where Web Locks are missing. */
+interface LeaseTiming {
+  /** How often a waiting tab looks at the lease again. */
+  readonly pollMillis: number
+  /** How long a tab waits after writing the lease before checking it won a race with another tab. */
+  readonly confirmMillis: number
+  /** How long a lease lasts without renewal (a crashed tab's lease expires after this). */
+  readonly leaseMillis: number
+}
+
+const LEASE_TIMING: LeaseTiming = { pollMillis: 50, confirmMillis: 50, leaseMillis: 10_000 }
+
 /**
- * Web Locks (`navigator.locks.request`) when the browser has them, which serialise across tabs of
- * the origin; otherwise the tab-local lock of {@link layerLocal}, which does not.
+ * Cross-tab fallback without Web Locks: a lease `{ owner, expiresAt }` in `localStorage` under
+ * `<name>.lease`. A tab writes its lease when there is none (or it expired), waits a moment and
+ * keeps it only if its write survived; it renews the lease while it holds it and removes it when
+ * done. Storage failures are treated as "no lease" so the tab-local permit still applies.
+ */
+const holdStorageLease = (storage: Storage, timing: LeaseTiming): Hold => (name, granted) => {
+  const key = `${name}.lease`
+  const owner = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`
+  const read = (): { readonly owner?: unknown; readonly expiresAt?: unknown } | undefined => {
+    try {
+      const parsed: unknown = JSON.parse(storage.getItem(key) ?? "null")
+      return typeof parsed === "object" && parsed !== null ? parsed : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const write = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.sync(() => {
+      try {
+        storage.setItem(key, JSON.stringify({ owner, expiresAt: now + timing.leaseMillis }))
+      } catch {
+        // Without storage only the tab-local permit remains.
+      }
+    }))
+  const isFree = Effect.map(Clock.currentTimeMillis, (now) => {
+    const lease = read()
+    return lease === undefined || typeof lease.expiresAt !== "number" || lease.expiresAt <= now
+  })
+  const tryOnce: Effect.Effect<boolean> = Effect.flatMap(isFree, (free) =>
+    free
+      ? write.pipe(
+        Effect.zipRight(Effect.sleep(Duration.millis(timing.confirmMillis))),
+        Effect.map(() => read()?.owner === owner || read() === undefined)
+      )
+      : Effect.succeed(false))
+  const acquire: Effect.Effect<void> = Effect.flatMap(tryOnce, (won) =>
+    won ? Effect.void : Effect.zipRight(Effect.sleep(Duration.millis(timing.pollMillis)), acquire))
+  const renew = Effect.forever(Effect.zipRight(Effect.sleep(Duration.millis(timing.leaseMillis / 3)), write))
+  const giveUp = Effect.sync(() => {
+    if (read()?.owner === owner) storage.removeItem(key)
+  })
+  return acquire.pipe(Effect.zipRight(granted), Effect.zipRight(renew), Effect.ensuring(giveUp))
+}
+
+/**
+ * Web Locks (`navigator.locks.request`) when the browser has them; otherwise a `localStorage`
+ * lease (polled, renewed while held, expiring if a tab dies); both serialise across the tabs of
+ * the origin. Without either, the tab-local lock of {@link layerLocal}.
  *
  * @since 0.1.0
  * @category layers
@@ -140,9 +208,11 @@ const localClaim = (): ((name: string) => Effect.Effect<Claim>) => {
 export const layerBrowser = (options: RefreshLockOptions = {}): Layer.Layer<RefreshLock> =>
   Layer.sync(RefreshLock, () => {
     const locks = typeof navigator === "undefined" ? undefined : (navigator.locks as LockManager | null | undefined)
-    return locks == null
-      ? make(localClaim(), options)
-      : make(webLockClaim(locks), { settleMillis: CROSS_TAB_SETTLE_MILLIS, ...options })
+    if (locks != null) return make(webLockClaim(locks), { settleMillis: CROSS_TAB_SETTLE_MILLIS, ...options })
+    const storage = typeof localStorage === "undefined" ? undefined : localStorage
+    return storage === undefined
+      ? make(semaphoreClaim(holdPermit), options)
+      : make(semaphoreClaim(holdStorageLease(storage, LEASE_TIMING)), { settleMillis: CROSS_TAB_SETTLE_MILLIS, ...options })
   })
 
 /**
@@ -153,4 +223,4 @@ export const layerBrowser = (options: RefreshLockOptions = {}): Layer.Layer<Refr
  * @category layers
  */
 export const layerLocal = (options: RefreshLockOptions = {}): Layer.Layer<RefreshLock> =>
-  Layer.sync(RefreshLock, () => make(localClaim(), options))
+  Layer.sync(RefreshLock, () => make(semaphoreClaim(holdPermit), options))

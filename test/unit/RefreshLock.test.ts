@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "@effect/vitest"
+import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -62,6 +62,8 @@ const installFakeLocks = () => {
 afterEach(() => {
   Reflect.deleteProperty(navigator, "locks")
   fakeLocks = undefined
+  vi.unstubAllGlobals()
+  localStorage.clear()
 })
 
 /** Lets fibers and promise callbacks (the fake lock manager's grants) run. */
@@ -102,8 +104,11 @@ const backends: ReadonlyArray<{
     usedWebLocks: true
   },
   {
-    name: "layerBrowser without navigator.locks (tab-local fallback)",
-    layer: (timeoutMillis) => RefreshLock.layerBrowser({ timeoutMillis }),
+    name: "layerBrowser without navigator.locks and localStorage (tab-local fallback)",
+    layer: (timeoutMillis) => {
+      vi.stubGlobal("localStorage", undefined)
+      return RefreshLock.layerBrowser({ timeoutMillis })
+    },
     usedWebLocks: false
   }
 ]
@@ -229,4 +234,53 @@ describe("RefreshLock settle time", () => {
       yield* TestClock.adjust("1 millis")
       expect(yield* Fiber.join(second)).toBe("second")
     }).pipe(Effect.provide(RefreshLock.layerLocal({ settleMillis: 150 }))))
+})
+
+describe("RefreshLock localStorage lease (no Web Locks)", () => {
+  /** A tab: its own lock layer (own tab-local permits) over the shared localStorage. */
+  const tab = () => Effect.provide(RefreshLock.RefreshLock, RefreshLock.layerBrowser({ settleMillis: 0 }))
+  const LEASE_KEY = "mc.lock.app.lease"
+
+  it.live("two tabs never hold the lock at the same time, and the lease is removed afterwards", () =>
+    Effect.gen(function*() {
+      const tabs = [yield* tab(), yield* tab()]
+      let holders = 0
+      let overlapped = false
+      const critical = Effect.gen(function*() {
+        holders++
+        overlapped ||= holders > 1
+        expect(localStorage.getItem(LEASE_KEY)).not.toBeNull()
+        yield* Effect.sleep("30 millis")
+        holders--
+      })
+      yield* Effect.all(
+        [0, 1, 2, 3].map((i) => tabs[i % 2]!.withLock("mc.lock.app", critical)),
+        { concurrency: "unbounded" }
+      )
+      expect(overlapped).toBe(false)
+      expect(localStorage.getItem(LEASE_KEY)).toBeNull()
+    }))
+
+  it.live("waits for another tab's live lease, and takes over an expired one (a tab that died)", () =>
+    Effect.gen(function*() {
+      const lock = yield* tab()
+      localStorage.setItem(LEASE_KEY, JSON.stringify({ owner: "other-tab", expiresAt: Date.now() + 60_000 }))
+      const waiting = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.succeed("got it")))
+      yield* Effect.sleep("200 millis")
+      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      localStorage.setItem(LEASE_KEY, JSON.stringify({ owner: "other-tab", expiresAt: Date.now() - 1 }))
+      expect(yield* Fiber.join(waiting)).toBe("got it")
+      expect(localStorage.getItem(LEASE_KEY)).toBeNull()
+    }))
+
+  it.live("an interrupted waiter leaves the other tab's lease alone", () =>
+    Effect.gen(function*() {
+      const lock = yield* tab()
+      const lease = JSON.stringify({ owner: "other-tab", expiresAt: Date.now() + 60_000 })
+      localStorage.setItem(LEASE_KEY, lease)
+      const waiting = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.void))
+      yield* Effect.sleep("100 millis")
+      yield* Fiber.interrupt(waiting)
+      expect(localStorage.getItem(LEASE_KEY)).toBe(lease)
+    }))
 })
