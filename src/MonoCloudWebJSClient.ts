@@ -23,7 +23,7 @@ import { revokeToken } from "./operations/revokeToken.js"
 import { signIn, type SignInOptions } from "./operations/signIn.js"
 import { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
 import { signOut, type SignOutOptions } from "./operations/signOut.js"
-import { openPopupWindow } from "./services/PopupWindow.js"
+import { popupOrOpen } from "./services/PopupWindow.js"
 
 /** Closes the popup when the flow rejects, also when it never started (invalid options). */
 const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A>): Promise<A> =>
@@ -121,8 +121,8 @@ export class MonoCloudWebJSClient {
 
   /** Opens the popup now, inside the caller's click, unless the app passed one or none is needed. */
   private popupFor(needed: boolean, given: Window | null | undefined): Window | null | undefined {
-    if (!needed || given !== undefined) return given
-    return openPopupWindow({
+    if (!needed) return given
+    return popupOrOpen(given, {
       width: this.options.popupWindowWidth ?? DEFAULT_POPUP_SIZE.width,
       height: this.options.popupWindowHeight ?? DEFAULT_POPUP_SIZE.height
     })

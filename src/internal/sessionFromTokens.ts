@@ -50,8 +50,8 @@ const withoutFiltered = (claims: IdTokenClaims, filtered: ReadonlyArray<string>)
 
 const maybeUserInfo = (fetch: boolean, accessToken: string, grantedScopes: string, subject: string) =>
   fetch && grants({ scopes: grantedScopes }, "openid")
-    ? Effect.asSome(fetchUserInfo(accessToken, subject))
-    : Effect.succeedNone
+    ? fetchUserInfo(accessToken, subject)
+    : Effect.succeed(undefined)
 
 /** Runs `onSessionCreating` on a copy of the session and returns what it left. */
 const applyHook = (
@@ -85,13 +85,13 @@ export const sessionFromCodeExchange = (tokens: TokenResponse, transaction: Auth
     const token = accessTokenRecord(tokens, key, yield* nowSeconds)
     const userInfo = yield* maybeUserInfo(config.fetchUserinfo, tokens.access_token, token.scopes, claims.sub)
     const session: MonoCloudSession = {
-      user: { ...withoutFiltered(claims, config.filteredIdTokenClaims), ...userInfo._tag === "Some" ? userInfo.value : {} },
+      user: { ...withoutFiltered(claims, config.filteredIdTokenClaims), ...userInfo },
       idToken: tokens.id_token,
       ...(transaction.scopes !== undefined ? { authorizedScopes: transaction.scopes } : {}),
       accessTokens: [token],
       ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {})
     }
-    return yield* applyHook(session, claims, userInfo._tag === "Some" ? userInfo.value : undefined, transaction.appState)
+    return yield* applyHook(session, claims, userInfo, transaction.appState)
   })
 
 /**
@@ -119,13 +119,13 @@ export const sessionFromRefresh = (
       user: {
         ...session.user,
         ...(claims === undefined ? {} : withoutFiltered(claims, config.filteredIdTokenClaims)),
-        ...(userInfo._tag === "Some" ? userInfo.value : {})
+        ...userInfo
       },
       accessTokens: replaceToken(session, key, token),
       ...(tokens.id_token !== undefined ? { idToken: tokens.id_token } : {}),
       ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {})
     }
-    return yield* applyHook(refreshed, claims, userInfo._tag === "Some" ? userInfo.value : undefined, undefined)
+    return yield* applyHook(refreshed, claims, userInfo, undefined)
   })
 
 /** The session with UserInfo claims merged into its user. */

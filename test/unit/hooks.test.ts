@@ -9,8 +9,10 @@ import { APP_URL, makeTestClient, rejectionOf, signedInClient } from "./support/
 describe("onSessionCreating and postCallback", () => {
   it("onSessionCreating sees claims, UserInfo and appState, and what it adds to the session is stored", async () => {
     const calls: Array<{ readonly sub: unknown; readonly userInfo: unknown; readonly state: unknown }> = []
+    const urlsSeenByHooks: Array<string> = []
     const { client, server, navigation } = await makeTestClient({
       onSessionCreating: (session, idToken, userInfo, state) => {
+        urlsSeenByHooks.push(navigation.currentUrl)
         calls.push({ sub: idToken?.sub, userInfo: userInfo?.["email"], state })
         ;(session as Record<string, unknown>)["tenant"] = "acme"
       }
@@ -19,6 +21,7 @@ describe("onSessionCreating and postCallback", () => {
     navigation.currentUrl = await answerAuthorize(server, navigation.assigned[0]!, { userInfo: { email: "a@b.c" } })
     await client.processCallback()
     expect(calls).toEqual([{ sub: "user-1", userInfo: "a@b.c", state: { page: "billing" } }])
+    expect(urlsSeenByHooks).toEqual([`${APP_URL}/`]) // the code and state were gone before app code ran
     expect((await client.getSession())?.["tenant"]).toBe("acme")
   })
 

@@ -1,8 +1,8 @@
 /**
  * The error channel and the requirements of every operation are API: these type tests pin them.
  */
-import * as Effect from "effect/Effect"
 import { describe, expectTypeOf, it } from "vitest"
+import type { ErrorOf, NeedsOf } from "./support/effectTypes.js"
 import * as MonoCloud from "../../src/effect.js"
 import type {
   MonoCloudHttpError,
@@ -14,8 +14,6 @@ import type {
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
 
-type ErrorOf<T> = T extends Effect.Effect<infer _A, infer E, infer _R> ? E : never
-type NeedsOf<T> = T extends Effect.Effect<infer _A, infer _E, infer R> ? R : never
 
 /** What talking to the provider can fail with. */
 type ServerErrors = MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
