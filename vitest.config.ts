@@ -8,6 +8,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "happy-dom",
+          // The iframe tests load about: pages in real frames.
+          environmentOptions: { happyDOM: { settings: { enableIframePageLoading: true } } },
           testTimeout: 15_000,
           typecheck: { enabled: true, include: ["test/unit/**/*.test-d.ts"], tsconfig: "./tsconfig.json" }
         }
@@ -20,7 +22,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
-          poolOptions: { forks: { singleFork: true } }
+          fileParallelism: false
         }
       }
     ]

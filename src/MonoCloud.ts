@@ -1,6 +1,8 @@
 /**
- * One layer that wires every service of the SDK from the client options, with the browser
- * implementations by default and any part replaceable (tests, other platforms).
+ * How the SDK's services are wired. {@link layerCore} holds what is the same everywhere (provider
+ * metadata and keys, in-flight sharing) and leaves the platform services open in its
+ * requirements; {@link layerBrowser} provides them with the browser's own parts; `/testing`
+ * provides fakes. {@link layer} is the whole SDK for a browser app.
  *
  * @since 0.1.0
  */
@@ -22,89 +24,114 @@ import * as SilentFrame from "./services/SilentFrame.js"
 import * as TransactionStore from "./services/TransactionStore.js"
 
 /**
- * Every service an operation may need.
+ * The services that touch the platform (network, storage, windows, crypto, locks, other tabs):
+ * what {@link layerBrowser} and the test platform of `/testing` provide.
  *
  * @since 0.1.0
  * @category models
  */
-export type MonoCloudServices =
-  | Config.MonoCloudConfig
+export type PlatformServices =
   | SessionStore.SessionStore
   | TransactionStore.TransactionStore
   | OidcHttp.OidcHttp
-  | Discovery.Discovery
   | Crypto.Crypto
   | Navigation.Navigation
   | SilentFrame.SilentFrame
   | PopupWindow.PopupTransport
   | RefreshLock.RefreshLock
   | SessionBroadcast.SessionBroadcast
-  | InFlight.InFlight
-
-/** A layer for one platform service, which may read the configuration. */
-type PartLayer<S> = Layer.Layer<S, never, Config.MonoCloudConfig>
 
 /**
- * Replacements for the platform parts of the SDK; what is not given uses the browser default.
+ * Every service an operation may need.
  *
  * @since 0.1.0
  * @category models
  */
-export interface MonoCloudParts {
-  readonly sessionStore?: PartLayer<SessionStore.SessionStore> | undefined
-  readonly transactionStore?: PartLayer<TransactionStore.TransactionStore> | undefined
-  readonly http?: PartLayer<OidcHttp.OidcHttp> | undefined
-  readonly crypto?: PartLayer<Crypto.Crypto> | undefined
-  readonly navigation?: PartLayer<Navigation.Navigation> | undefined
-  readonly silentFrame?: PartLayer<SilentFrame.SilentFrame> | undefined
-  readonly popup?: PartLayer<PopupWindow.PopupTransport> | undefined
-  readonly lock?: PartLayer<RefreshLock.RefreshLock> | undefined
-  readonly broadcast?: PartLayer<SessionBroadcast.SessionBroadcast> | undefined
-}
+export type MonoCloudServices = Config.MonoCloudConfig | Discovery.Discovery | InFlight.InFlight | PlatformServices
 
-/** Web Locks; waiting may last as long as another tab's refresh (token request and UserInfo). */
-const lockBrowser: PartLayer<RefreshLock.RefreshLock> = Layer.unwrapEffect(
-  Effect.map(Config.MonoCloudConfig, (config) => RefreshLock.layerBrowser({ timeoutMillis: 2 * config.httpTimeoutMillis + 5_000 }))
+/**
+ * A platform for the SDK: every platform service, built from the configuration.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PlatformLayer = Layer.Layer<PlatformServices, never, Config.MonoCloudConfig>
+
+/**
+ * The platform-independent services: provider metadata and keys (over the HTTP seam) and
+ * in-flight sharing.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerCore: Layer.Layer<
+  Discovery.Discovery | InFlight.InFlight,
+  never,
+  Config.MonoCloudConfig | OidcHttp.OidcHttp
+> = Layer.merge(Discovery.layer, InFlight.layer)
+
+/** Web Locks; waiting may last as long as another tab's refresh: two HTTP time-outs (token request and UserInfo) and 5 s of slack. */
+const lockBrowser: Layer.Layer<RefreshLock.RefreshLock, never, Config.MonoCloudConfig> = Layer.unwrap(
+  Effect.map(Config.MonoCloudConfig, (config) =>
+    RefreshLock.layerBrowser({ timeoutMillis: 2 * config.httpTimeoutMillis + 5_000 }))
 )
 
-const broadcastBrowser: PartLayer<SessionBroadcast.SessionBroadcast> = Layer.unwrapEffect(
+const broadcastBrowser: Layer.Layer<SessionBroadcast.SessionBroadcast, never, Config.MonoCloudConfig> = Layer.unwrap(
   Effect.map(Config.MonoCloudConfig, (config) => SessionBroadcast.layerBrowser(config.broadcastChannelName))
 )
 
 /**
- * All services from the options, with some parts replaced.
+ * What {@link layerBrowser} can be given instead of the browser's defaults.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BrowserPlatformOptions {
+  /** Where the session is kept (default `new LocalStorage()`). */
+  readonly storage?: Config.MonoCloudWebJSClientOptions["storage"]
+  /** The `fetch` used for every request to the provider (default `globalThis.fetch`). */
+  readonly fetch?: Config.MonoCloudWebJSClientOptions["fetch"]
+}
+
+/**
+ * The browser platform: `fetch`, the session storage (default `localStorage`), `sessionStorage`
+ * for pending transactions, Web Crypto, the page's own window, the hidden iframe, popups, Web
+ * Locks and `BroadcastChannel`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerBrowser = (options: BrowserPlatformOptions = {}): PlatformLayer =>
+  Layer.mergeAll(
+    SessionStore.layer(options.storage ?? new LocalStorage()),
+    TransactionStore.layerSessionStorage,
+    OidcHttp.layerFetch(options.fetch),
+    Crypto.layerWebCrypto,
+    Navigation.layerBrowser,
+    SilentFrame.layerBrowser,
+    PopupWindow.layerBrowser,
+    lockBrowser,
+    broadcastBrowser
+  )
+
+/**
+ * Every service from the options, on the given platform. To replace one part of a platform,
+ * merge its layer after the platform's: `layerWith(options, Layer.merge(layerBrowser(), myHttp))`.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerWith = (
   options: Config.MonoCloudWebJSClientOptions,
-  parts: MonoCloudParts
-): Layer.Layer<MonoCloudServices, MonoCloudValidationError> => {
-  const http = parts.http ?? OidcHttp.layerFetch
-  const services = Layer.mergeAll(
-    parts.sessionStore ?? SessionStore.layer(options.storage ?? new LocalStorage()),
-    parts.transactionStore ?? TransactionStore.layerSessionStorage,
-    Discovery.layer.pipe(Layer.provideMerge(http)),
-    parts.crypto ?? Crypto.layerWebCrypto,
-    parts.navigation ?? Navigation.layerBrowser,
-    parts.silentFrame ?? SilentFrame.layerBrowser,
-    parts.popup ?? PopupWindow.layerBrowser,
-    parts.lock ?? lockBrowser,
-    parts.broadcast ?? broadcastBrowser,
-    InFlight.layer
-  )
-  return services.pipe(Layer.provideMerge(Config.layer(options)))
-}
+  platform: PlatformLayer
+): Layer.Layer<MonoCloudServices, MonoCloudValidationError> =>
+  layerCore.pipe(Layer.provideMerge(platform), Layer.provideMerge(Config.layer(options)))
 
 /**
- * All services from the options with the browser implementations: `fetch`, the configured
- * storage (default `localStorage`), `sessionStorage` for pending transactions, Web Crypto, the
- * hidden iframe, popups, Web Locks and `BroadcastChannel`.
+ * Every service from the options, on the browser platform with the options' `storage` and `fetch`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (
-  options: Config.MonoCloudWebJSClientOptions
-): Layer.Layer<MonoCloudServices, MonoCloudValidationError> => layerWith(options, {})
+export const layer = (options: Config.MonoCloudWebJSClientOptions): Layer.Layer<MonoCloudServices, MonoCloudValidationError> =>
+  layerWith(options, layerBrowser(options))

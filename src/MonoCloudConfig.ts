@@ -65,6 +65,14 @@ export type OnSessionCreating = (
 export type PostCallback = (state: CallbackState) => Promise<void> | void
 
 /**
+ * A `fetch` as the SDK calls it: a URL string and a `RequestInit`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>
+
+/**
  * The ID token signing algorithms the SDK verifies.
  *
  * @since 0.1.0
@@ -130,6 +138,8 @@ export interface MonoCloudWebJSClientOptions {
   readonly metadataCacheDuration?: number | undefined
   /** Where the session is kept (default `new LocalStorage()`). */
   readonly storage?: IStorage | undefined
+  /** The `fetch` used for every request to the provider (default `globalThis.fetch`), e.g. to add logging. */
+  readonly fetch?: FetchFunction | undefined
   readonly postCallback?: PostCallback | undefined
   readonly onSessionCreating?: OnSessionCreating | undefined
 }
@@ -202,10 +212,7 @@ export interface ResolvedConfig {
  * @since 0.1.0
  * @category tags
  */
-export class MonoCloudConfig extends Context.Tag("@monocloud/auth-web-js/MonoCloudConfig")<
-  MonoCloudConfig,
-  ResolvedConfig
->() {}
+export class MonoCloudConfig extends Context.Service<MonoCloudConfig, ResolvedConfig>()("@monocloud/auth-web-js/MonoCloudConfig") {}
 
 const invalid = (detail: string) => new MonoCloudValidationError({ check: "options", detail })
 

@@ -8,13 +8,12 @@
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Stream from "effect/Stream"
-import { layerWith, type MonoCloudParts, type MonoCloudServices } from "./MonoCloud.js"
+import { layerBrowser, layerWith, type MonoCloudServices, type PlatformLayer } from "./MonoCloud.js"
 import { DEFAULT_POPUP_SIZE, type MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
 import type { MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
-import { getSession, sessionChanges } from "./operations/getSession.js"
+import { getSession, watchSession } from "./operations/getSession.js"
 import { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
 import { processCallback } from "./operations/processCallback.js"
 import { refetchUserInfo } from "./operations/refetchUserInfo.js"
@@ -24,6 +23,14 @@ import { signIn, type SignInOptions } from "./operations/signIn.js"
 import { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
 import { signOut, type SignOutOptions } from "./operations/signOut.js"
 import { popupOrOpen } from "./services/PopupWindow.js"
+
+/**
+ * The key under which `/testing`'s `makeTestClient` hands the client a platform of fakes; not
+ * part of the public options.
+ *
+ * @internal
+ */
+export const testPlatformKey: unique symbol = Symbol.for("@monocloud/auth-web-js/testPlatform") as never
 
 /** Closes the popup when the flow rejects, also when it never started (invalid options). */
 const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A>): Promise<A> =>
@@ -50,12 +57,12 @@ export class MonoCloudWebJSClient {
 
   /**
    * Creates the client. Does no I/O and touches no browser global, so it is safe during
-   * server-side rendering; the services are built on the first call. `parts` replaces platform
-   * services (see `@monocloud/auth-web-js/testing`).
+   * server-side rendering; the services are built on the first call.
    */
-  constructor(options: MonoCloudWebJSClientOptions, parts: MonoCloudParts = {}) {
+  constructor(options: MonoCloudWebJSClientOptions) {
     this.options = options
-    this.runtime = ManagedRuntime.make(layerWith(options, parts))
+    const platform = (options as { readonly [testPlatformKey]?: PlatformLayer })[testPlatformKey]
+    this.runtime = ManagedRuntime.make(layerWith(options, platform ?? layerBrowser(options)))
   }
 
   /** Completes the sign-in or sign-out this page is the callback of; a no-op on other pages. Call it on every page load. */
@@ -134,9 +141,7 @@ export class MonoCloudWebJSClient {
    * stops listening.
    */
   onSessionChange(listener: (session: MonoCloudSession | undefined) => void): () => void {
-    const fiber = this.runtime.runFork(
-      Stream.runForEach(sessionChanges, (session) => Effect.sync(() => listener(session)))
-    )
+    const fiber = this.runtime.runFork(watchSession(listener))
     return () => {
       this.runtime.runFork(Fiber.interrupt(fiber))
     }

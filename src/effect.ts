@@ -11,23 +11,30 @@
  *
  * @since 0.1.0
  */
-export { layer, layerWith, type MonoCloudParts, type MonoCloudServices } from "./MonoCloud.js"
+export {
+  type BrowserPlatformOptions,
+  layer,
+  layerBrowser,
+  layerCore,
+  layerWith,
+  type MonoCloudServices,
+  type PlatformLayer,
+  type PlatformServices
+} from "./MonoCloud.js"
 export * from "./MonoCloudError.js"
 export {
-  DEFAULT_POPUP_SIZE,
   type DefaultAuthParams,
+  type FetchFunction,
   type Indicator,
   MonoCloudConfig,
   type MonoCloudWebJSClientOptions,
-  normalizeIssuer,
   type OnSessionCreating,
   type PostCallback,
-  resolveConfig,
-  type ResolvedConfig,
   type SecurityAlgorithms
 } from "./MonoCloudConfig.js"
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
-export { getSession, sessionChanges } from "./operations/getSession.js"
+export { getSession, type GetSessionError, watchSession } from "./operations/getSession.js"
+export { sessionChanges } from "./operations/sessionChanges.js"
 export { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
 export { processCallback } from "./operations/processCallback.js"
 export { refetchUserInfo } from "./operations/refetchUserInfo.js"

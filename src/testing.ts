@@ -1,18 +1,19 @@
 /**
- * Test layers for apps and for this SDK: a scripted authorization server that mints real signed
- * tokens behind the real HTTP pipeline, in-memory storage, and fake navigation, iframe and popup.
- * Build a client with `new MonoCloudWebJSClient(options, makeTestParts(server).parts)` or provide
- * `MonoCloud.layerWith(options, parts)` to Effects.
+ * `@monocloud/auth-web-js/testing`: a scripted authorization server that mints real signed
+ * tokens behind the SDK's real HTTP seam, in-memory storage, and fake navigation, iframe and
+ * popup. `makeTestPlatform(server)` gives a platform layer for `MonoCloud.layerWith(options, …)`
+ * (Effect) or `makeTestClient(options, …)` (promises).
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { MonoCloudParts } from "./MonoCloud.js"
-import type { MonoCloudConfig } from "./MonoCloudConfig.js"
+import type { PlatformLayer } from "./MonoCloud.js"
+import type { MonoCloudConfig, MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
 import type { MonoCloudJsError, MonoCloudTimeoutError } from "./MonoCloudError.js"
+import { MonoCloudWebJSClient, testPlatformKey } from "./MonoCloudWebJSClient.js"
 import { MemoryStorage } from "./storage.js"
+import * as Crypto from "./services/Crypto.js"
 import * as Navigation from "./services/Navigation.js"
 import * as OidcHttp from "./services/OidcHttp.js"
 import * as PopupWindow from "./services/PopupWindow.js"
@@ -27,31 +28,26 @@ import type { ScriptedAuthorizationServer } from "./testing/ScriptedAuthorizatio
 export * from "./testing/providerResponses.js"
 export * from "./testing/ScriptedAuthorizationServer.js"
 export * from "./testing/TokenMinter.js"
-export { makeTestNavigation, type TestNavigationHandle } from "./services/Navigation.js"
+export { makeTestNavigation, type PostedMessage, type TestNavigationHandle } from "./services/Navigation.js"
 
 /**
- * The SDK's real HTTP pipeline (`@effect/platform` `FetchHttpClient`) with the scripted server as its `fetch`.
+ * The SDK's real HTTP seam (`fetch` with its time-out) with the scripted server as its `fetch`.
  *
  * @since 0.1.0
  * @category testing
  */
-export const layerScriptedHttp = (
-  server: ScriptedAuthorizationServer
-): Layer.Layer<OidcHttp.OidcHttp, never, MonoCloudConfig> =>
-  OidcHttp.layer.pipe(
-    Layer.provide(FetchHttpClient.layer),
-    Layer.provide(Layer.succeed(FetchHttpClient.Fetch, server.fetch as typeof globalThis.fetch))
-  )
+export const layerScriptedHttp = (server: ScriptedAuthorizationServer): Layer.Layer<OidcHttp.OidcHttp, never, MonoCloudConfig> =>
+  OidcHttp.layerFetch(server.fetch)
 
 type Respond = (url: string) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
 
 /**
- * Options of {@link makeTestParts}.
+ * Options of {@link makeTestPlatform}.
  *
  * @since 0.1.0
  * @category testing
  */
-export interface TestPartsOptions {
+export interface TestPlatformOptions {
   /** The page URL the fake navigation starts at. Default `http://localhost:3000/`. */
   readonly url?: string | undefined
   /** How the fake silent iframe answers; default: the provider signs the user in. */
@@ -61,25 +57,50 @@ export interface TestPartsOptions {
 }
 
 /**
- * Every platform part replaced for tests: scripted HTTP, memory storage for session and
- * transactions, fake navigation (returned as `navigation` to steer and inspect), fake iframe and
- * popup, tab-local lock, no broadcast. `storage` is the session's storage.
+ * A test platform and the handles to steer and inspect it.
  *
  * @since 0.1.0
  * @category testing
  */
-export const makeTestParts = (server: ScriptedAuthorizationServer, options: TestPartsOptions = {}) => {
+export interface TestPlatform {
+  /** Every platform service, faked: scripted HTTP, memory storage, fake navigation, iframe and popup, tab-local lock, no broadcast. */
+  readonly layer: PlatformLayer
+  /** The session's storage. */
+  readonly storage: MemoryStorage
+  /** The fake navigation's handle (current URL, role, assigned URLs, posted messages). */
+  readonly navigation: Navigation.TestNavigationHandle
+}
+
+/**
+ * Every platform service replaced for tests. Replace one of them in turn by merging its layer
+ * after this one: `Layer.merge(platform.layer, myLayer)`.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const makeTestPlatform = (server: ScriptedAuthorizationServer, options: TestPlatformOptions = {}): TestPlatform => {
   const storage = new MemoryStorage()
   const navigation = Navigation.makeTestNavigation(options.url ?? "http://localhost:3000/")
-  const parts: MonoCloudParts = {
-    http: layerScriptedHttp(server),
-    sessionStore: SessionStore.layer(storage),
-    transactionStore: TransactionStore.layerMemory,
-    navigation: navigation.layer,
-    silentFrame: SilentFrame.layerTest(options.silentFrame ?? authorizeResponder(server)),
-    popup: PopupWindow.layerTest(options.popup ?? authorizeResponder(server)),
-    lock: RefreshLock.layerLocal(),
-    broadcast: SessionBroadcast.layerNoop
-  }
-  return { parts, storage, navigation: navigation.handle }
+  const layer: PlatformLayer = Layer.mergeAll(
+    layerScriptedHttp(server),
+    SessionStore.layer(storage),
+    TransactionStore.layerMemory,
+    Crypto.layerWebCrypto,
+    navigation.layer,
+    SilentFrame.layerTest(options.silentFrame ?? authorizeResponder(server)),
+    PopupWindow.layerTest(options.popup ?? authorizeResponder(server)),
+    RefreshLock.layerLocal(),
+    SessionBroadcast.layerNoop
+  )
+  return { layer, storage, navigation: navigation.handle }
 }
+
+/**
+ * A promise client running on `platform` (for instance `makeTestPlatform(server).layer`) instead
+ * of the browser's parts.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export const makeTestClient = (options: MonoCloudWebJSClientOptions, platform: PlatformLayer): MonoCloudWebJSClient =>
+  new MonoCloudWebJSClient({ ...options, [testPlatformKey]: platform } as MonoCloudWebJSClientOptions)

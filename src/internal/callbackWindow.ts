@@ -57,7 +57,7 @@ export const listenForCallback = (options: {
         isCallbackMessage(event.data) &&
         isExpectedCallback(event.data.url, options.redirectUri)
       ) {
-        Deferred.unsafeDone(received, Effect.succeed(event.data.url))
+        Deferred.doneUnsafe(received, Effect.succeed(event.data.url))
       }
     }
     yield* Effect.acquireRelease(
@@ -67,7 +67,7 @@ export const listenForCallback = (options: {
     const poll: Effect.Effect<string> = Effect.suspend(() => {
       const from = options.from()
       const url = from === null ? undefined : readCallbackUrl(from, options.appOrigin, options.redirectUri)
-      return url === undefined ? Effect.zipRight(Effect.sleep(Duration.millis(options.pollMillis)), poll) : Effect.succeed(url)
+      return url === undefined ? Effect.andThen(Effect.sleep(Duration.millis(options.pollMillis)), poll) : Effect.succeed(url)
     })
     return Effect.raceFirst(Deferred.await(received), poll)
   })

@@ -4,14 +4,14 @@
  * challenge) becomes `MonoCloudOPError`; anything else is a `MonoCloudHttpError`.
  */
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { MonoCloudHttpError, MonoCloudOPError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
 import type { OidcHttpService, OidcRequest, OidcResponse } from "../services/OidcHttp.js"
 import { urlForErrors } from "../services/OidcHttp.js"
 import { OAuthErrorBody } from "../schemas/TokenResponse.js"
 
-const decodeOAuthError = Schema.decodeUnknownEither(Schema.parseJson(OAuthErrorBody))
+const decodeOAuthError = Schema.decodeUnknownResult(Schema.fromJsonString(OAuthErrorBody))
 
 /** Reads `error`, `error_description` and `error_uri` from a `WWW-Authenticate: Bearer …` challenge. */
 const parseChallenge = (header: string | undefined): OAuthErrorBody | undefined => {
@@ -37,15 +37,15 @@ const opError = (body: OAuthErrorBody, status: number) =>
  * Decodes the body of a response that should have `expectedStatus`, or maps it to the SDK error
  * that says what went wrong.
  */
-export const decodeEndpointResponse = <A, I>(
+export const decodeEndpointResponse = <A>(
   request: OidcRequest,
   response: OidcResponse,
-  schema: Schema.Schema<A, I>,
+  schema: Schema.Decoder<A>,
   expectedStatus = 200
 ): Effect.Effect<A, MonoCloudOPError | MonoCloudHttpError> => {
   const url = urlForErrors(request.url)
   if (response.status === expectedStatus) {
-    return Schema.decodeUnknown(Schema.parseJson(schema))(response.body).pipe(
+    return Schema.decodeUnknownEffect(Schema.fromJsonString(schema))(response.body).pipe(
       Effect.mapError((cause) =>
         new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status, cause })
       )
@@ -53,7 +53,7 @@ export const decodeEndpointResponse = <A, I>(
   }
   if (response.status >= 400 && response.status < 500) {
     const body = decodeOAuthError(response.body)
-    if (Either.isRight(body)) return Effect.fail(opError(body.right, response.status))
+    if (Result.isSuccess(body)) return Effect.fail(opError(body.success, response.status))
     const challenge = parseChallenge(response.headers["www-authenticate"])
     if (challenge !== undefined) return Effect.fail(opError(challenge, response.status))
   }
@@ -63,10 +63,10 @@ export const decodeEndpointResponse = <A, I>(
 }
 
 /** Sends a request through the HTTP seam and decodes its response with {@link decodeEndpointResponse}. */
-export const requestDocument = <A, I>(
+export const requestDocument = <A>(
   http: OidcHttpService,
   request: OidcRequest,
-  schema: Schema.Schema<A, I>,
+  schema: Schema.Decoder<A>,
   expectedStatus = 200
 ): Effect.Effect<A, MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError> =>
   Effect.flatMap(http.execute(request), (response) => decodeEndpointResponse(request, response, schema, expectedStatus))

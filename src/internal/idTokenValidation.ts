@@ -7,7 +7,6 @@
 import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import { base64url, compactVerify, createLocalJWKSet, decodeProtectedHeader, errors } from "jose"
 import type { CryptoKey, JSONWebKeySet, ProtectedHeaderParameters } from "jose"
@@ -88,7 +87,7 @@ const selectKey =
   (header: ProtectedHeaderParameters) => (jwks: JSONWebKeySet): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError> =>
     Effect.tryPromise(() => createLocalJWKSet(jwks)(header)).pipe(
       Effect.map(Option.some),
-      Effect.catchAll(({ error }) =>
+      Effect.catch(({ cause: error }) =>
         error instanceof errors.JWKSNoMatchingKey
           ? Effect.succeedNone
           : Effect.fail(
@@ -123,15 +122,18 @@ const verifySignature = (idToken: string, key: CryptoKey, alg: string): Effect.E
         : tokenError("key", "The selected key cannot verify the ID token", cause)
   }).pipe(Effect.map((result) => result.payload))
 
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
 const parseClaims = (payload: Uint8Array): Effect.Effect<IdTokenClaims, MonoCloudTokenError> =>
   Effect.try({
     try: (): unknown => JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload)),
     catch: (cause) => tokenError("claims", "The ID token payload is not valid JSON", cause)
   }).pipe(
-    Effect.filterOrFail(Predicate.isRecord, () => tokenError("claims", "The ID token payload is not a JSON object")),
+    Effect.filterOrFail(isJsonObject, () => tokenError("claims", "The ID token payload is not a JSON object")),
     Effect.flatMap((json) =>
       Effect.mapError(
-        Schema.decodeUnknown(IdTokenClaims)(json),
+        Schema.decodeUnknownEffect(IdTokenClaims)(json),
         (cause) => tokenError("claims", "The ID token claims do not have the required names and types", cause)
       )
     )

@@ -7,6 +7,7 @@ import * as Cause from "effect/Cause"
 import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Result from "effect/Result"
 
 /** Runs `effect` on `runtime` and unwraps its result into a plain promise. */
 export const runPromise = async <A, E, R, ER>(
@@ -15,10 +16,10 @@ export const runPromise = async <A, E, R, ER>(
 ): Promise<A> => {
   const exit = await runtime.runPromiseExit(effect)
   if (Exit.isSuccess(exit)) return exit.value
-  const failure = Cause.failureOption(exit.cause)
-  if (failure._tag === "Some") throw failure.value
-  const defect = Cause.dieOption(exit.cause)
-  if (defect._tag === "Some") throw defect.value
+  const failure = Cause.findError(exit.cause)
+  if (Result.isSuccess(failure)) throw failure.success
+  const defect = Cause.findDefect(exit.cause)
+  if (Result.isSuccess(defect)) throw defect.success
   throw new DOMException("The operation was interrupted", "AbortError")
 }
 

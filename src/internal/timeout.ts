@@ -8,7 +8,7 @@ import { MonoCloudTimeoutError, type TimedOperation } from "../MonoCloudError.js
 /** Fails `effect` with a `MonoCloudTimeoutError` for `operation` when it takes longer than `timeoutMillis`. */
 export const withTimeout = (operation: TimedOperation, timeoutMillis: number) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | MonoCloudTimeoutError, R> =>
-  Effect.timeoutFail(effect, {
+  Effect.timeoutOrElse(effect, {
     duration: Duration.millis(timeoutMillis),
-    onTimeout: () => new MonoCloudTimeoutError({ operation, timeoutMillis })
+    orElse: () => Effect.fail(new MonoCloudTimeoutError({ operation, timeoutMillis }))
   })

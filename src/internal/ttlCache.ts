@@ -6,6 +6,7 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
+import * as Semaphore from "effect/Semaphore"
 
 /** A cached loader: `get(true)` bypasses the cache and replaces it. */
 export interface TtlCache<A, E, R> {
@@ -19,7 +20,7 @@ export const makeTtlCache = <A, E, R>(
 ): Effect.Effect<TtlCache<A, E, R>> =>
   Effect.gen(function*() {
     const entry = yield* Ref.make(Option.none<{ readonly value: A; readonly expiresAt: number }>())
-    const lock = yield* Effect.makeSemaphore(1)
+    const lock = yield* Semaphore.make(1)
     const fresh = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       return Option.filter(yield* Ref.get(entry), (cached) => cached.expiresAt > now)

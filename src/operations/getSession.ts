@@ -1,14 +1,23 @@
 /**
- * `getSession` and `sessionChanges`: reading the stored session.
+ * `getSession` and `watchSession`: reading the stored session, once or as it changes.
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import * as Semaphore from "effect/Semaphore"
+import type { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
 import type { MonoCloudSession } from "../schemas/Session.js"
-import { SessionBroadcast, type SessionEvent } from "../services/SessionBroadcast.js"
+import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
+
+/**
+ * What `getSession` can fail with: the storage threw, or the stored entry is corrupt.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetSessionError = MonoCloudStorageError | MonoCloudValidationError
 
 /**
  * The stored session, or `undefined`. A corrupt entry fails with `MonoCloudValidationError`
@@ -17,28 +26,32 @@ import { SessionStore } from "../services/SessionStore.js"
  * @since 0.1.0
  * @category operations
  */
-export const getSession: Effect.Effect<
-  MonoCloudSession | undefined,
-  Effect.Effect.Error<SessionStore["Type"]["get"]>,
-  SessionStore
-> = Effect.flatMap(SessionStore, (store) => Effect.map(store.get, Option.getOrUndefined))
+export const getSession: Effect.Effect<MonoCloudSession | undefined, GetSessionError, SessionStore> = Effect.flatMap(
+  SessionStore,
+  (store) => Effect.map(store.get, Option.getOrUndefined)
+)
 
 /**
- * The session as it changes: the current value first, then a new value after every change made
- * in this tab or another one (sign-in, refresh, userinfo update, sign-out). A corrupt entry reads
- * as `undefined`.
+ * Calls `listener` with the current session, then again after every change made in this tab or
+ * another one (sign-in, refresh, userinfo update, sign-out), until interrupted. A corrupt entry
+ * reads as `undefined`; calls never overlap and come in the order of the changes.
  *
  * @since 0.1.0
  * @category operations
  */
-export const sessionChanges: Stream.Stream<MonoCloudSession | undefined, never, SessionStore | SessionBroadcast> =
-  Stream.unwrap(
-    Effect.gen(function*() {
-      const broadcast = yield* SessionBroadcast
-      const read = getSession.pipe(Effect.orElseSucceed(() => undefined))
-      return Stream.concat(
-        Stream.fromEffect(read),
-        Stream.mapEffect(broadcast.events, (_: SessionEvent) => read)
-      )
-    })
-  )
+export const watchSession = (
+  listener: (session: MonoCloudSession | undefined) => void
+): Effect.Effect<never, never, SessionStore | SessionBroadcast> =>
+  Effect.gen(function*() {
+    const store = yield* SessionStore
+    const broadcast = yield* SessionBroadcast
+    const inOrder = yield* Semaphore.make(1)
+    const deliver = Effect.map(store.get, Option.getOrUndefined).pipe(
+      Effect.orElseSucceed(() => undefined),
+      Effect.flatMap((session) => Effect.sync(() => listener(session))),
+      Semaphore.withPermit(inOrder)
+    )
+    yield* broadcast.subscribe(() => void Effect.runFork(deliver))
+    yield* deliver
+    return yield* Effect.never
+  }).pipe(Effect.scoped)

@@ -5,9 +5,9 @@
  */
 import * as Schema from "effect/Schema"
 
-const Url = Schema.String.pipe(
-  Schema.filter((value) => URL.canParse(value), { message: () => "must be an absolute URL" })
-)
+const Url = Schema.String.check(Schema.makeFilter((value) => URL.canParse(value) || "must be an absolute URL"))
+
+const OtherMembers = [Schema.Record(Schema.String, Schema.Unknown)] as const
 
 /**
  * The provider metadata; unknown members are kept.
@@ -15,8 +15,8 @@ const Url = Schema.String.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const DiscoveryMetadata = Schema.Struct(
-  {
+export const DiscoveryMetadata = Schema.StructWithRest(
+  Schema.Struct({
     issuer: Url,
     authorization_endpoint: Url,
     token_endpoint: Url,
@@ -27,8 +27,8 @@ export const DiscoveryMetadata = Schema.Struct(
     authorization_response_iss_parameter_supported: Schema.optional(Schema.Boolean),
     code_challenge_methods_supported: Schema.optional(Schema.Array(Schema.String)),
     id_token_signing_alg_values_supported: Schema.optional(Schema.Array(Schema.String))
-  },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  }),
+  OtherMembers
 )
 
 /**
@@ -47,7 +47,7 @@ export type DiscoveryMetadata = typeof DiscoveryMetadata.Type
  */
 export const JsonWebKeySet = Schema.Struct({
   keys: Schema.Array(
-    Schema.Struct({ kty: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+    Schema.StructWithRest(Schema.Struct({ kty: Schema.String }), OtherMembers)
   )
 })
 

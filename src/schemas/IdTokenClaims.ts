@@ -13,11 +13,11 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category schemas
  */
-export const IdTokenClaims = Schema.Struct(
-  {
+export const IdTokenClaims = Schema.StructWithRest(
+  Schema.Struct({
     iss: Schema.NonEmptyString,
     sub: Schema.NonEmptyString,
-    aud: Schema.Union(Schema.String, Schema.NonEmptyArray(Schema.String)),
+    aud: Schema.Union([Schema.String, Schema.NonEmptyArray(Schema.String)]),
     exp: Schema.Finite,
     iat: Schema.Finite,
     nbf: Schema.optional(Schema.Finite),
@@ -27,9 +27,9 @@ export const IdTokenClaims = Schema.Struct(
     at_hash: Schema.optional(Schema.String),
     acr: Schema.optional(Schema.String),
     amr: Schema.optional(Schema.Array(Schema.String))
-  },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-).annotations({ identifier: "IdTokenClaims" })
+  }),
+  [Schema.Record(Schema.String, Schema.Unknown)]
+).annotate({ identifier: "IdTokenClaims" })
 
 /**
  * The decoded claims of an ID token.

@@ -55,16 +55,16 @@ export type MonoCloudUser = typeof MonoCloudUser.Type
  * @since 0.1.0
  * @category schemas
  */
-export const MonoCloudSession = Schema.Struct(
-  {
+export const MonoCloudSession = Schema.StructWithRest(
+  Schema.Struct({
     user: MonoCloudUser,
     idToken: Schema.optional(Schema.String),
     /** Space-separated scopes requested at sign-in. */
     authorizedScopes: Schema.optional(Schema.String),
     accessTokens: Schema.optional(Schema.Array(AccessToken)),
     refreshToken: Schema.optional(Schema.String)
-  },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  }),
+  [Schema.Record(Schema.String, Schema.Unknown)]
 )
 
 /**
@@ -81,7 +81,7 @@ export type MonoCloudSession = typeof MonoCloudSession.Type
  * @since 0.1.0
  * @category schemas
  */
-export const StoredSession = Schema.parseJson(
+export const StoredSession = Schema.fromJsonString(
   Schema.Struct({ version: Schema.Literal(1), session: MonoCloudSession })
 )
 
@@ -109,8 +109,8 @@ export type InteractionMode = "redirect" | "popup"
  */
 export const AuthTransaction = Schema.Struct({
   version: Schema.Literal(1),
-  kind: Schema.Literal("signIn", "signOut"),
-  mode: Schema.Literal("redirect", "popup", "silent"),
+  kind: Schema.Literals(["signIn", "signOut"]),
+  mode: Schema.Literals(["redirect", "popup", "silent"]),
   state: Schema.NonEmptyString,
   redirectUri: Schema.String,
   nonce: Schema.optional(Schema.String),
@@ -121,7 +121,7 @@ export const AuthTransaction = Schema.Struct({
   resource: Schema.optional(Schema.String),
   maxAge: Schema.optional(Schema.Number),
   returnUrl: Schema.optional(Schema.String),
-  appState: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  appState: Schema.optional(Schema.Record(Schema.String, Schema.Unknown)),
   /** Epoch milliseconds. */
   createdAt: Schema.Number
 })

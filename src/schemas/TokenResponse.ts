@@ -5,8 +5,8 @@
  */
 import * as Schema from "effect/Schema"
 
-const PositiveSeconds = Schema.Union(Schema.Number, Schema.NumberFromString).pipe(
-  Schema.filter((value) => Number.isFinite(value) && value >= 0, { message: () => "must be a non-negative number" })
+const PositiveSeconds = Schema.Union([Schema.Number, Schema.NumberFromString]).check(
+  Schema.makeFilter((value) => (Number.isFinite(value) && value >= 0) || "must be a non-negative number")
 )
 
 /**
@@ -18,9 +18,7 @@ const PositiveSeconds = Schema.Union(Schema.Number, Schema.NumberFromString).pip
  */
 export const TokenResponse = Schema.Struct({
   access_token: Schema.NonEmptyString,
-  token_type: Schema.String.pipe(
-    Schema.filter((value) => value.toLowerCase() === "bearer", { message: () => "must be Bearer" })
-  ),
+  token_type: Schema.String.check(Schema.makeFilter((value) => value.toLowerCase() === "bearer" || "must be Bearer")),
   expires_in: PositiveSeconds,
   refresh_token: Schema.optional(Schema.NonEmptyString),
   id_token: Schema.optional(Schema.NonEmptyString),

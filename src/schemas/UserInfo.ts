@@ -11,16 +11,16 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category schemas
  */
-export const UserInfo = Schema.Struct(
-  {
+export const UserInfo = Schema.StructWithRest(
+  Schema.Struct({
     sub: Schema.NonEmptyString,
     name: Schema.optional(Schema.String),
     email: Schema.optional(Schema.String),
     email_verified: Schema.optional(Schema.Boolean),
     /** Group names or `{ id, name }` objects; entries of other shapes are kept and never match. */
     groups: Schema.optional(Schema.Array(Schema.Unknown))
-  },
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  }),
+  [Schema.Record(Schema.String, Schema.Unknown)]
 )
 
 /**

@@ -28,7 +28,7 @@ export interface CryptoService {
  * @since 0.1.0
  * @category tags
  */
-export class Crypto extends Context.Tag("@monocloud/auth-web-js/Crypto")<Crypto, CryptoService>() {}
+export class Crypto extends Context.Service<Crypto, CryptoService>()("@monocloud/auth-web-js/Crypto") {}
 
 const webCrypto = Effect.suspend(() => {
   const crypto = (globalThis as { crypto?: globalThis.Crypto }).crypto

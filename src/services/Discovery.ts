@@ -45,7 +45,7 @@ export interface DiscoveryService {
  * @since 0.1.0
  * @category tags
  */
-export class Discovery extends Context.Tag("@monocloud/auth-web-js/Discovery")<Discovery, DiscoveryService>() {}
+export class Discovery extends Context.Service<Discovery, DiscoveryService>()("@monocloud/auth-web-js/Discovery") {}
 
 /**
  * Builds the discovery service with caches for the metadata and the keys.

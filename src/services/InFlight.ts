@@ -8,7 +8,6 @@
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 
 /**
@@ -27,7 +26,7 @@ export interface InFlightService {
  * @since 0.1.0
  * @category tags
  */
-export class InFlight extends Context.Tag("@monocloud/auth-web-js/InFlight")<InFlight, InFlightService>() {}
+export class InFlight extends Context.Service<InFlight, InFlightService>()("@monocloud/auth-web-js/InFlight") {}
 
 /**
  * Makes an empty in-flight registry.
@@ -43,10 +42,10 @@ export const make = (): InFlightService => {
         const existing = running.get(key) as Deferred.Deferred<A, E> | undefined
         if (existing !== undefined) return Deferred.await(existing)
         // Registered synchronously, so no other fiber can start a second run for this key in between.
-        const deferred = Deferred.unsafeMake<A, E>(FiberId.none)
+        const deferred = Deferred.makeUnsafe<A, E>()
         running.set(key, deferred as Deferred.Deferred<unknown, unknown>)
         return effect.pipe(
-          Effect.onExit((exit) => Effect.zipRight(Effect.sync(() => running.delete(key)), Deferred.done(deferred, exit)))
+          Effect.onExit((exit) => Effect.andThen(Effect.sync(() => running.delete(key)), Deferred.done(deferred, exit)))
         )
       })
   }

@@ -42,7 +42,7 @@ export interface NavigationService {
  * @since 0.1.0
  * @category tags
  */
-export class Navigation extends Context.Tag("@monocloud/auth-web-js/Navigation")<Navigation, NavigationService>() {}
+export class Navigation extends Context.Service<Navigation, NavigationService>()("@monocloud/auth-web-js/Navigation") {}
 
 const browserWindow = (): Window | undefined => (typeof window === "undefined" ? undefined : window)
 

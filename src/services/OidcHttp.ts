@@ -1,18 +1,16 @@
 /**
  * The one narrow HTTP seam of the engine: send a GET or a form POST to an authorization-server
- * endpoint and get back status, headers and body text. The default layer runs over
- * `@effect/platform`'s `HttpClient`; a leaner implementation can replace it behind the same tag.
- * Every request has the configured time-out.
+ * endpoint and get back status, headers and body text. The default layer is the browser's plain
+ * `fetch` (no extra headers, so no CORS preflight; redirects are never followed); Effect users who
+ * want their own client middleware use `OidcHttpClient.layer` over an `effect/http` `HttpClient`.
+ * Every request has the configured time-out, and a timed-out or interrupted request is aborted.
  *
  * @since 0.1.0
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import { type FetchFunction, MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudHttpError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
 import { withTimeout } from "../internal/timeout.js"
 
@@ -66,7 +64,7 @@ export interface OidcHttpService {
  * @since 0.1.0
  * @category tags
  */
-export class OidcHttp extends Context.Tag("@monocloud/auth-web-js/OidcHttp")<OidcHttp, OidcHttpService>() {}
+export class OidcHttp extends Context.Service<OidcHttp, OidcHttpService>()("@monocloud/auth-web-js/OidcHttp") {}
 
 /**
  * The URL without query or fragment, safe for error messages.
@@ -76,63 +74,53 @@ export class OidcHttp extends Context.Tag("@monocloud/auth-web-js/OidcHttp")<Oid
  */
 export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? ""
 
-const toPlatformRequest = (request: OidcRequest) => {
-  const base = request.form === undefined
-    ? HttpClientRequest.get(request.url)
-    : HttpClientRequest.post(request.url).pipe(HttpClientRequest.bodyUrlParams(request.form))
-  return base.pipe(
-    HttpClientRequest.setHeaders({ accept: "application/json", ...request.headers })
-  )
+/**
+ * The `fetch` options of a request: a form body becomes `application/x-www-form-urlencoded`, and
+ * redirects are returned as they are (RFC 9700 §4.14: a token request is never re-sent elsewhere).
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const requestInit = (request: OidcRequest, signal: AbortSignal): RequestInit => {
+  const common = { redirect: "manual", signal } as const
+  if (request.form === undefined) return { ...common, method: "GET", headers: { accept: "application/json", ...request.headers } }
+  return {
+    ...common,
+    method: "POST",
+    headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded", ...request.headers },
+    body: new URLSearchParams(request.form.map(([name, value]) => [name, value])).toString()
+  }
 }
 
+const readResponse = async (response: Response): Promise<OidcResponse> => ({
+  status: response.status,
+  headers: Object.fromEntries([...response.headers].map(([name, value]) => [name.toLowerCase(), value])),
+  body: await response.text()
+})
+
 /**
- * Builds the seam from an `HttpClient` and a time-out in milliseconds.
+ * Builds the seam from a `fetch` function and a time-out in milliseconds.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (client: HttpClient.HttpClient, timeoutMillis: number): OidcHttpService => ({
+export const make = (fetchFunction: FetchFunction, timeoutMillis: number): OidcHttpService => ({
   execute: (request) =>
-    client.execute(toPlatformRequest(request)).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (body) => ({ status: response.status, headers: response.headers, body }))
-      ),
-      Effect.scoped,
-      // Keep only the underlying network error: the platform error holds the request, form body included.
-      Effect.mapError((error) =>
-        new MonoCloudHttpError({
-          reason: "Transport",
-          endpoint: request.endpoint,
-          url: urlForErrors(request.url),
-          cause: error.cause
-        })
-      ),
-      withTimeout("http", timeoutMillis)
-    )
+    Effect.tryPromise({
+      try: (signal) => fetchFunction(request.url, requestInit(request, signal)).then(readResponse),
+      // Keep only the underlying network error, never the request (its form body holds tokens).
+      catch: (cause) =>
+        new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
+    }).pipe(withTimeout("http", timeoutMillis))
 })
 
-/**
- * The seam over whatever `HttpClient` is provided.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layer: Layer.Layer<OidcHttp, never, HttpClient.HttpClient | MonoCloudConfig> = Layer.effect(
-  OidcHttp,
-  Effect.gen(function*() {
-    const config = yield* MonoCloudConfig
-    const client = yield* HttpClient.HttpClient
-    return make(client, config.httpTimeoutMillis)
-  })
-)
+const globalFetch: FetchFunction = (input, init) => globalThis.fetch(input, init)
 
 /**
- * The seam over the browser's `fetch` (through `@effect/platform`'s `FetchHttpClient`). Tests can
- * keep this whole pipeline and swap only the wire by providing `FetchHttpClient.Fetch`.
+ * The seam over `fetch` (the global one unless another is given, read when a request is sent).
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerFetch: Layer.Layer<OidcHttp, never, MonoCloudConfig> = layer.pipe(
-  Layer.provide(FetchHttpClient.layer)
-)
+export const layerFetch = (fetchFunction: FetchFunction = globalFetch): Layer.Layer<OidcHttp, never, MonoCloudConfig> =>
+  Layer.effect(OidcHttp, Effect.map(MonoCloudConfig, (config) => make(fetchFunction, config.httpTimeoutMillis)))

@@ -74,10 +74,7 @@ export interface PopupTransportService {
  * @since 0.1.0
  * @category tags
  */
-export class PopupTransport extends Context.Tag("@monocloud/auth-web-js/PopupTransport")<
-  PopupTransport,
-  PopupTransportService
->() {}
+export class PopupTransport extends Context.Service<PopupTransport, PopupTransportService>()("@monocloud/auth-web-js/PopupTransport") {}
 
 const POLL_MILLIS = 100
 
@@ -86,7 +83,7 @@ const failWhenClosed = (popup: Window): Effect.Effect<never, MonoCloudJsError> =
   Effect.suspend(() =>
     popup.closed
       ? Effect.fail(new MonoCloudJsError({ reason: "PopupClosed", detail: "Window closed by user" }))
-      : Effect.zipRight(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup))
+      : Effect.andThen(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup))
   )
 
 const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError> => {

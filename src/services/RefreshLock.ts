@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Semaphore from "effect/Semaphore"
 import type { MonoCloudTimeoutError } from "../MonoCloudError.js"
 import { withTimeout } from "../internal/timeout.js"
 
@@ -40,7 +41,7 @@ export interface RefreshLockService {
  * @since 0.1.0
  * @category tags
  */
-export class RefreshLock extends Context.Tag("@monocloud/auth-web-js/RefreshLock")<RefreshLock, RefreshLockService>() {}
+export class RefreshLock extends Context.Service<RefreshLock, RefreshLockService>()("@monocloud/auth-web-js/RefreshLock") {}
 
 /**
  * Lock options.
@@ -74,7 +75,7 @@ const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLoc
   const settleMillis = options.settleMillis ?? 0
   const releaseAfter = (release: Effect.Effect<void>, exit: Exit.Exit<unknown, unknown>) =>
     settleMillis > 0 && Exit.isSuccess(exit)
-      ? Effect.asVoid(Effect.forkDaemon(Effect.zipRight(Effect.sleep(Duration.millis(settleMillis)), release)))
+      ? Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(Duration.millis(settleMillis)), release)))
       : release
   return {
     withLock: (name, effect) =>
@@ -83,7 +84,7 @@ const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLoc
         ({ granted }) =>
           granted.pipe(
             withTimeout("lock", timeoutMillis),
-            Effect.zipRight(effect)
+            Effect.andThen(effect)
           ),
         ({ release }, exit) => releaseAfter(release, exit)
       )
@@ -102,10 +103,10 @@ const webLockClaim = (locks: LockManager) => (name: string): Effect.Effect<Claim
     yield* Effect.sync(() =>
       locks
         .request(name, { signal: controller.signal }, () => {
-          Deferred.unsafeDone(granted, Effect.void)
+          Deferred.doneUnsafe(granted, Effect.void)
           return held
         })
-        .catch((error: unknown) => Deferred.unsafeDone(granted, Effect.die(error)))
+        .catch((error: unknown) => Deferred.doneUnsafe(granted, Effect.die(error)))
     )
     return { granted: Deferred.await(granted), release: Effect.sync(() => controller.abort()) }
   })
@@ -117,22 +118,22 @@ const webLockClaim = (locks: LockManager) => (name: string): Effect.Effect<Claim
 type Hold = (name: string, granted: Effect.Effect<void>) => Effect.Effect<never>
 
 /** Tab-local only: the permit is the lock. */
-const holdPermit: Hold = (_name, granted) => Effect.zipRight(granted, Effect.never)
+const holdPermit: Hold = (_name, granted) => Effect.andThen(granted, Effect.never)
 
 /** Claims through one semaphore per name, held by a fiber that runs `hold` and keeps the permit until interrupted. */
 const semaphoreClaim = (hold: Hold): ((name: string) => Effect.Effect<Claim>) => {
-  const semaphores = new Map<string, Effect.Semaphore>()
-  const semaphoreFor = (name: string): Effect.Semaphore => {
+  const semaphores = new Map<string, Semaphore.Semaphore>()
+  const semaphoreFor = (name: string): Semaphore.Semaphore => {
     const existing = semaphores.get(name)
     if (existing !== undefined) return existing
-    const created = Effect.unsafeMakeSemaphore(1)
+    const created = Semaphore.makeUnsafe(1)
     semaphores.set(name, created)
     return created
   }
   return (name) =>
     Effect.gen(function*() {
       const granted = yield* Deferred.make<void>()
-      const holder = yield* Effect.forkDaemon(
+      const holder = yield* Effect.forkDetach(
         // Interruptible although forked inside `acquireUseRelease`'s uninterruptible acquire, so release can end it.
         Effect.interruptible(semaphoreFor(name).withPermits(1)(hold(name, Deferred.succeed(granted, undefined))))
       )
@@ -184,17 +185,17 @@ const holdStorageLease = (storage: Storage, timing: LeaseTiming): Hold => (name,
   const tryOnce: Effect.Effect<boolean> = Effect.flatMap(isFree, (free) =>
     free
       ? write.pipe(
-        Effect.zipRight(Effect.sleep(Duration.millis(timing.confirmMillis))),
+        Effect.andThen(Effect.sleep(Duration.millis(timing.confirmMillis))),
         Effect.map(() => read()?.owner === owner || read() === undefined)
       )
       : Effect.succeed(false))
   const acquire: Effect.Effect<void> = Effect.flatMap(tryOnce, (won) =>
-    won ? Effect.void : Effect.zipRight(Effect.sleep(Duration.millis(timing.pollMillis)), acquire))
-  const renew = Effect.forever(Effect.zipRight(Effect.sleep(Duration.millis(timing.leaseMillis / 3)), write))
+    won ? Effect.void : Effect.andThen(Effect.sleep(Duration.millis(timing.pollMillis)), acquire))
+  const renew = Effect.forever(Effect.andThen(Effect.sleep(Duration.millis(timing.leaseMillis / 3)), write))
   const giveUp = Effect.sync(() => {
     if (read()?.owner === owner) storage.removeItem(key)
   })
-  return acquire.pipe(Effect.zipRight(granted), Effect.zipRight(renew), Effect.ensuring(giveUp))
+  return acquire.pipe(Effect.andThen(granted), Effect.andThen(renew), Effect.ensuring(giveUp))
 }
 
 /**

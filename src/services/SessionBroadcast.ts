@@ -1,6 +1,6 @@
 /**
- * Tells the app's tabs that the session changed, over a `BroadcastChannel`: `events` carries what
- * this tab and the other tabs publish, each event once.
+ * Tells the app's tabs that the session changed, over a `BroadcastChannel`: a subscriber hears
+ * what this tab and the other tabs publish, each event once.
  *
  * @since 0.1.0
  */
@@ -8,7 +8,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
-import * as Stream from "effect/Stream"
+import type * as Scope from "effect/Scope"
 
 /**
  * What happened to the session in some tab.
@@ -29,8 +29,8 @@ export interface SessionEvent {
 export interface SessionBroadcastService {
   /** Tells this tab's subscribers and the other tabs. */
   readonly publish: (event: SessionEvent) => Effect.Effect<void>
-  /** What this tab and the other tabs publish, from subscription on. */
-  readonly events: Stream.Stream<SessionEvent>
+  /** Calls `listener` with what this tab and the other tabs publish, until the scope closes. */
+  readonly subscribe: (listener: (event: SessionEvent) => void) => Effect.Effect<void, never, Scope.Scope>
 }
 
 /**
@@ -39,10 +39,7 @@ export interface SessionBroadcastService {
  * @since 0.1.0
  * @category tags
  */
-export class SessionBroadcast extends Context.Tag("@monocloud/auth-web-js/SessionBroadcast")<
-  SessionBroadcast,
-  SessionBroadcastService
->() {}
+export class SessionBroadcast extends Context.Service<SessionBroadcast, SessionBroadcastService>()("@monocloud/auth-web-js/SessionBroadcast") {}
 
 const eventTypes: ReadonlyArray<unknown> = ["signedIn", "refreshed", "signedOut", "userUpdated"] satisfies ReadonlyArray<
   SessionEvent["type"]
@@ -51,7 +48,7 @@ const eventTypes: ReadonlyArray<unknown> = ["signedIn", "refreshed", "signedOut"
 const isSessionEvent = (data: unknown): data is SessionEvent =>
   Predicate.hasProperty(data, "type") && eventTypes.includes(data.type)
 
-const noop: SessionBroadcastService = { publish: () => Effect.void, events: Stream.empty }
+const noop: SessionBroadcastService = { publish: () => Effect.void, subscribe: () => Effect.void }
 
 /**
  * A `BroadcastChannel` named `channelName` (e.g. `mc.events.<clientId>`), closed when the layer is
@@ -61,7 +58,7 @@ const noop: SessionBroadcastService = { publish: () => Effect.void, events: Stre
  * @category layers
  */
 export const layerBrowser = (channelName: string): Layer.Layer<SessionBroadcast> =>
-  Layer.scoped(
+  Layer.effect(
     SessionBroadcast,
     Effect.gen(function*() {
       // Outside a browser page (server-side rendering, Node) there are no other tabs to tell, and an
@@ -72,31 +69,29 @@ export const layerBrowser = (channelName: string): Layer.Layer<SessionBroadcast>
         (channel) => Effect.sync(() => channel.close())
       )
       const localListeners = new Set<(event: SessionEvent) => void>()
-      const events = Stream.asyncPush<SessionEvent>((emit) =>
+      const subscribe = (listener: (event: SessionEvent) => void) =>
         Effect.acquireRelease(
           Effect.sync(() => {
-            const onLocal = (event: SessionEvent) => void emit.single(event)
             const onMessage = (event: MessageEvent) => {
-              if (isSessionEvent(event.data)) emit.single({ type: event.data.type })
+              if (isSessionEvent(event.data)) listener({ type: event.data.type })
             }
-            localListeners.add(onLocal)
+            localListeners.add(listener)
             channel.addEventListener("message", onMessage)
-            return { onLocal, onMessage }
+            return onMessage
           }),
-          ({ onLocal, onMessage }) =>
+          (onMessage) =>
             Effect.sync(() => {
-              localListeners.delete(onLocal)
+              localListeners.delete(listener)
               channel.removeEventListener("message", onMessage)
             })
-        )
-      )
+        ).pipe(Effect.asVoid)
       return {
         publish: (event: SessionEvent) =>
           Effect.sync(() => {
             channel.postMessage({ type: event.type })
             for (const listener of localListeners) listener({ type: event.type })
           }),
-        events
+        subscribe
       }
     })
   )

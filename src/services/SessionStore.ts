@@ -35,15 +35,15 @@ export interface SessionStoreService {
  * @since 0.1.0
  * @category tags
  */
-export class SessionStore extends Context.Tag("@monocloud/auth-web-js/SessionStore")<SessionStore, SessionStoreService>() {}
+export class SessionStore extends Context.Service<SessionStore, SessionStoreService>()("@monocloud/auth-web-js/SessionStore") {}
 
 /** Sessions written by the reference SDK are plain JSON of the session, without the envelope. */
-const LegacySession = Schema.parseJson(MonoCloudSession)
+const LegacySession = Schema.fromJsonString(MonoCloudSession)
 
 const decodeStored = (raw: string) =>
-  Schema.decodeUnknown(StoredSession)(raw).pipe(
+  Schema.decodeUnknownEffect(StoredSession)(raw).pipe(
     Effect.map((stored) => stored.session),
-    Effect.orElse(() => Schema.decodeUnknown(LegacySession)(raw)),
+    Effect.catch(() => Schema.decodeUnknownEffect(LegacySession)(raw)),
     Effect.mapError((cause) =>
       new MonoCloudValidationError({ check: "storedData", detail: "The stored session is not a valid session", cause })
     )

@@ -45,7 +45,7 @@ export interface SilentFrameService {
  * @since 0.1.0
  * @category tags
  */
-export class SilentFrame extends Context.Tag("@monocloud/auth-web-js/SilentFrame")<SilentFrame, SilentFrameService>() {}
+export class SilentFrame extends Context.Service<SilentFrame, SilentFrameService>()("@monocloud/auth-web-js/SilentFrame") {}
 
 const refuse = (reason: MonoCloudJsError["reason"], detail: string) =>
   Effect.fail(new MonoCloudJsError({ reason, detail }))

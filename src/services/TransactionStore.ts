@@ -35,12 +35,9 @@ export interface TransactionStoreService {
  * @since 0.1.0
  * @category tags
  */
-export class TransactionStore extends Context.Tag("@monocloud/auth-web-js/TransactionStore")<
-  TransactionStore,
-  TransactionStoreService
->() {}
+export class TransactionStore extends Context.Service<TransactionStore, TransactionStoreService>()("@monocloud/auth-web-js/TransactionStore") {}
 
-const StoredTransaction = Schema.parseJson(AuthTransaction)
+const StoredTransaction = Schema.fromJsonString(AuthTransaction)
 
 /**
  * A transaction store over an `IStorage`, with keys `<prefix><state>`.
@@ -58,7 +55,7 @@ export const make = (storage: IStorage, prefix: string): TransactionStoreService
         Effect.flatMap((raw) =>
           raw === null
             ? Effect.succeedNone
-            : Schema.decodeUnknown(StoredTransaction)(raw).pipe(
+            : Schema.decodeUnknownEffect(StoredTransaction)(raw).pipe(
               Effect.asSome,
               Effect.mapError((cause) =>
                 new MonoCloudValidationError({

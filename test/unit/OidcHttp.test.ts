@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import type { MonoCloudHttpError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import { OidcHttp, urlForErrors } from "../../src/services/OidcHttp.js"
 import { engineLayer, scriptedServer } from "./support/engine.js"
@@ -103,11 +103,11 @@ describe("OidcHttp over FetchHttpClient", () => {
       const server = yield* scriptedServer()
       server.expect("token", { hang: true })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server, { httpTimeout: 2 })))
-      const fiber = yield* Effect.fork(http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }))
+      const fiber = yield* Effect.forkChild(http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }))
       // let the request reach the (hanging) wire before moving the clock
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
       yield* TestClock.adjust("1999 millis")
-      expect(fiber.unsafePoll()).toBeNull()
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 millis")
       const error = yield* Effect.flip(Fiber.join(fiber))
       expect(error._tag).toBe("MonoCloudTimeoutError")

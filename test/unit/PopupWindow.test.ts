@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { CALLBACK_MESSAGE_SOURCE } from "../../src/callbackMessage.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import * as PopupWindow from "../../src/services/PopupWindow.js"
@@ -28,7 +28,7 @@ const fakePopup = () => {
 const start = (popup: ReturnType<typeof fakePopup>, timeoutMillis = 600_000) =>
   Effect.gen(function*() {
     const transport = yield* PopupWindow.PopupTransport
-    const fiber = yield* Effect.fork(
+    const fiber = yield* Effect.forkChild(
       transport.run({ popup: popup as unknown as Window, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis })
     )
     yield* waitUntil(() => popup.location.href === authorizeUrl)

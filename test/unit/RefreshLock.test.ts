@@ -4,8 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import * as RefreshLock from "../../src/services/RefreshLock.js"
 
@@ -72,9 +71,11 @@ const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(re
 /** Expects `effect` to finish without any clock time passing (so it did not wait for a lock). */
 const finishesPromptly = <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
   Effect.gen(function*() {
-    const fiber = yield* Effect.fork(effect)
+    const fiber = yield* Effect.forkChild(effect)
     yield* settle
-    return yield* Fiber.poll(fiber).pipe(Effect.map(Option.getOrThrowWith(() => new Error("still waiting for the lock"))))
+    const exit = fiber.pollUnsafe()
+    if (exit === undefined) throw new Error("still waiting for the lock")
+    return exit
   })
 
 /** Runs `withLock(name, …)` in a fiber and returns it once the lock is held, with a handle to release it. */
@@ -83,7 +84,7 @@ const holdLock = (name: string) =>
     const lock = yield* RefreshLock.RefreshLock
     const entered = yield* Deferred.make<void>()
     const release = yield* Deferred.make<void>()
-    const fiber = yield* Effect.fork(lock.withLock(name, Effect.zipRight(Deferred.succeed(entered, undefined), Deferred.await(release))))
+    const fiber = yield* Effect.forkChild(lock.withLock(name, Effect.andThen(Deferred.succeed(entered, undefined), Deferred.await(release))))
     yield* Deferred.await(entered)
     return { fiber, release: Deferred.succeed(release, undefined) }
   })
@@ -117,7 +118,7 @@ for (const backend of backends) {
   describe(`RefreshLock ${backend.name}`, () => {
     const withLayer = (timeoutMillis: number) => <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
       Effect.suspend(() => Effect.provide(effect, backend.layer(timeoutMillis))).pipe(
-        Effect.tap(() => expect((fakeLocks?.requested.length ?? 0) > 0).toBe(backend.usedWebLocks))
+        Effect.tap(() => Effect.sync(() => expect((fakeLocks?.requested.length ?? 0) > 0).toBe(backend.usedWebLocks)))
       )
 
     it.live("concurrent runs under one name never overlap", () =>
@@ -156,10 +157,10 @@ for (const backend of backends) {
         const lock = yield* RefreshLock.RefreshLock
         const held = yield* holdLock("mc.lock.app")
         let ran = false
-        const waiter = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
+        const waiter = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
         yield* settle
         yield* TestClock.adjust("999 millis")
-        expect(Option.isNone(yield* Fiber.poll(waiter))).toBe(true)
+        expect(waiter.pollUnsafe()).toBeUndefined()
         yield* TestClock.adjust("1 millis")
         const error = yield* Effect.flip(Fiber.join(waiter))
         expect(error).toBeInstanceOf(MonoCloudTimeoutError)
@@ -192,7 +193,7 @@ for (const backend of backends) {
         const lock = yield* RefreshLock.RefreshLock
         const held = yield* holdLock("mc.lock.app")
         let ran = false
-        const waiter = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
+        const waiter = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
         yield* settle
         yield* Fiber.interrupt(waiter)
         expect(fakeLocks?.waiting("mc.lock.app") ?? 0).toBe(0)
@@ -209,10 +210,10 @@ describe("RefreshLock settle time", () => {
     Effect.gen(function*() {
       const lock = yield* RefreshLock.RefreshLock
       expect(yield* lock.withLock("settle", Effect.succeed("first"))).toBe("first")
-      const second = yield* Effect.fork(lock.withLock("settle", Effect.succeed("second")))
+      const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
       yield* TestClock.adjust(`${millis - 1} millis`)
       yield* settle
-      expect(Option.isNone(yield* Fiber.poll(second))).toBe(true)
+      expect(second.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 millis")
       expect(yield* Fiber.join(second)).toBe("second")
     })
@@ -230,7 +231,7 @@ describe("RefreshLock settle time", () => {
     Effect.gen(function*() {
       const lock = yield* RefreshLock.RefreshLock
       yield* Effect.flip(lock.withLock("settle", Effect.fail("boom")))
-      const second = yield* Effect.fork(lock.withLock("settle", Effect.succeed("second")))
+      const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
       yield* TestClock.adjust("1 millis")
       expect(yield* Fiber.join(second)).toBe("second")
     }).pipe(Effect.provide(RefreshLock.layerLocal({ settleMillis: 150 }))))
@@ -265,9 +266,9 @@ describe("RefreshLock localStorage lease (no Web Locks)", () => {
     Effect.gen(function*() {
       const lock = yield* tab()
       localStorage.setItem(LEASE_KEY, JSON.stringify({ owner: "other-tab", expiresAt: Date.now() + 60_000 }))
-      const waiting = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.succeed("got it")))
+      const waiting = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.succeed("got it")))
       yield* Effect.sleep("200 millis")
-      expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+      expect(waiting.pollUnsafe()).toBeUndefined()
       localStorage.setItem(LEASE_KEY, JSON.stringify({ owner: "other-tab", expiresAt: Date.now() - 1 }))
       expect(yield* Fiber.join(waiting)).toBe("got it")
       expect(localStorage.getItem(LEASE_KEY)).toBeNull()
@@ -278,7 +279,7 @@ describe("RefreshLock localStorage lease (no Web Locks)", () => {
       const lock = yield* tab()
       const lease = JSON.stringify({ owner: "other-tab", expiresAt: Date.now() + 60_000 })
       localStorage.setItem(LEASE_KEY, lease)
-      const waiting = yield* Effect.fork(lock.withLock("mc.lock.app", Effect.void))
+      const waiting = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.void))
       yield* Effect.sleep("100 millis")
       yield* Fiber.interrupt(waiting)
       expect(localStorage.getItem(LEASE_KEY)).toBe(lease)

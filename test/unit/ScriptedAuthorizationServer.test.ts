@@ -1,10 +1,10 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { validateIdToken } from "../../src/internal/idTokenValidation.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import type {
@@ -66,7 +66,7 @@ describe("ScriptedAuthorizationServer", () => {
         Effect.provide(clientLayer(server))
       )
       expect(response.status).toBe(200)
-      const body = yield* Effect.flatMap(response.json, Schema.decodeUnknown(TokenBody))
+      const body = yield* Effect.flatMap(response.json, Schema.decodeUnknownEffect(TokenBody))
       expect(body).toMatchObject({ access_token: "at-1", refresh_token: "rt-1", token_type: "Bearer", expires_in: 3600 })
       const claims = yield* validateIdToken(body.id_token, {
         issuer: server.issuer,
@@ -151,14 +151,14 @@ describe("ScriptedAuthorizationServer", () => {
       server.expect("token", { networkError: true })
       server.expect("token", { networkError: true })
       const rejected = yield* Effect.flip(Effect.tryPromise(() => server.fetch(`${server.issuer}/token`)))
-      expect(rejected.error).toBeInstanceOf(TypeError)
+      expect(rejected.cause).toBeInstanceOf(TypeError)
       const failure = yield* Effect.flip(
         HttpClient.get(`${server.issuer}/token`).pipe(
           Effect.provide(clientLayer(server))
         )
       )
-      expect(failure._tag).toBe("RequestError")
-      expect(failure.reason).toBe("Transport")
+      expect(failure._tag).toBe("HttpClientError")
+      expect(failure.reason._tag).toBe("TransportError")
       server.verify()
     }))
 
@@ -167,7 +167,7 @@ describe("ScriptedAuthorizationServer", () => {
       const server = yield* makeServer()
       const aborted = AbortSignal.abort(new Error("already aborted"))
       const early = yield* Effect.flip(Effect.tryPromise(() => server.fetch(discoveryUrl(server), { signal: aborted })))
-      expect(early.error).toBe(aborted.reason)
+      expect(early.cause).toBe(aborted.reason)
       for (const reply of [{ hang: true }, { status: 200, delayMillis: 60_000 }] as const) {
         server.expect("userinfo", reply)
         const controller = new AbortController()
@@ -175,7 +175,7 @@ describe("ScriptedAuthorizationServer", () => {
         const reason = new Error("stop waiting")
         controller.abort(reason)
         const error = yield* Effect.flip(Effect.tryPromise(() => pending))
-        expect(error.error).toBe(reason)
+        expect(error.cause).toBe(reason)
       }
       server.verify()
     }))
@@ -189,7 +189,7 @@ describe("ScriptedAuthorizationServer", () => {
         Effect.provide(clientLayer(server)),
         Effect.flip
       )
-      expect(result._tag).toBe("TimeoutException")
+      expect(result._tag).toBe("TimeoutError")
       expect(server.requestsTo("token")).toHaveLength(1)
       server.verify()
     }))

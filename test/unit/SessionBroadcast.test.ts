@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
+import * as Deferred from "effect/Deferred"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
 
 afterEach(() => {
@@ -19,16 +17,30 @@ const tab = (channelName: string) =>
     Effect.map((context) => Context.get(context, SessionBroadcast.SessionBroadcast))
   )
 
-/** Collects the first `n` events of a stream in a background fiber, subscribed once this returns. */
-const firstEvents = (service: SessionBroadcast.SessionBroadcastService, n: number, within: Duration.DurationInput = "2 seconds") =>
+/** Subscribes for the test's scope and returns the wait for the first `n` events. */
+const firstEvents = (service: SessionBroadcast.SessionBroadcastService, n: number, within: Duration.Input = "2 seconds") =>
   Effect.gen(function*() {
-    const fiber = yield* Effect.fork(Stream.runCollect(Stream.take(service.events, n)))
-    yield* Effect.sleep("20 millis")
-    return Fiber.join(fiber).pipe(Effect.map(Chunk.toReadonlyArray), Effect.timeout(within))
+    const events: Array<SessionBroadcast.SessionEvent> = []
+    const done = yield* Deferred.make<ReadonlyArray<SessionBroadcast.SessionEvent>>()
+    yield* service.subscribe((event) => {
+      events.push(event)
+      if (events.length === n) Deferred.doneUnsafe(done, Effect.succeed([...events]))
+    })
+    return Deferred.await(done).pipe(Effect.timeout(within))
   })
 
+/** Every event a subscriber hears while `publish` runs. */
+const heardWhile = (service: SessionBroadcast.SessionBroadcastService, publish: Effect.Effect<void>) =>
+  Effect.gen(function*() {
+    const events: Array<SessionBroadcast.SessionEvent> = []
+    yield* service.subscribe((event) => events.push(event))
+    yield* publish
+    yield* Effect.sleep("50 millis")
+    return events
+  }).pipe(Effect.scoped)
+
 describe("SessionBroadcast.layerBrowser", () => {
-  it.scopedLive("delivers a tab's events to the other tabs on the channel and to its own subscribers, once each", () =>
+  it.live("delivers a tab's events to the other tabs on the channel and to its own subscribers, once each", () =>
     Effect.gen(function*() {
       const first = yield* tab("mc.events.app")
       const second = yield* tab("mc.events.app")
@@ -43,11 +55,11 @@ describe("SessionBroadcast.layerBrowser", () => {
       const types = (events: ReadonlyArray<{ readonly type: string }>) => events.map((event) => event.type).sort()
       expect(types(yield* inFirst)).toEqual(["refreshed", "signedIn", "signedOut"])
       expect(types(yield* inSecond)).toEqual(["refreshed", "signedIn", "signedOut"])
-      expect(yield* Effect.flip(extra)).toMatchObject({ _tag: "TimeoutException" })
-      expect(yield* Effect.flip(inElsewhere)).toMatchObject({ _tag: "TimeoutException" })
+      expect(yield* Effect.flip(extra)).toMatchObject({ _tag: "TimeoutError" })
+      expect(yield* Effect.flip(inElsewhere)).toMatchObject({ _tag: "TimeoutError" })
     }))
 
-  it.scopedLive("ignores messages that are not session events and sends only the type", () =>
+  it.live("ignores messages that are not session events and sends only the type", () =>
     Effect.gen(function*() {
       const listener = yield* tab("mc.events.app")
       const received = yield* firstEvents(listener, 1)
@@ -66,20 +78,18 @@ describe("SessionBroadcast.layerBrowser", () => {
       expect(close).toHaveBeenCalledTimes(1)
     }))
 
-  it.scoped("without BroadcastChannel, publishes nothing and hears nothing", () =>
+  it.live("without BroadcastChannel, publishes nothing and hears nothing", () =>
     Effect.gen(function*() {
       vi.stubGlobal("BroadcastChannel", undefined)
       const service = yield* tab("mc.events.app")
-      yield* service.publish({ type: "signedOut" })
-      expect(Chunk.toReadonlyArray(yield* Stream.runCollect(service.events))).toEqual([])
+      expect(yield* heardWhile(service, service.publish({ type: "signedOut" }))).toEqual([])
     }))
 })
 
 describe("SessionBroadcast.layerNoop", () => {
-  it.effect("publishes nothing and hears nothing", () =>
+  it.live("publishes nothing and hears nothing", () =>
     Effect.gen(function*() {
       const service = yield* SessionBroadcast.SessionBroadcast
-      yield* service.publish({ type: "signedIn" })
-      expect(Chunk.toReadonlyArray(yield* Stream.runCollect(service.events))).toEqual([])
+      expect(yield* heardWhile(service, service.publish({ type: "signedIn" }))).toEqual([])
     }).pipe(Effect.provide(SessionBroadcast.layerNoop)))
 })

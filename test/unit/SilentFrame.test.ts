@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { CALLBACK_MESSAGE_SOURCE } from "../../src/callbackMessage.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import { isExpectedCallback } from "../../src/internal/callbackWindow.js"
@@ -21,7 +21,7 @@ const frames = () => document.body.querySelectorAll("iframe")
 const start = (overrides: Partial<typeof params> = {}) =>
   Effect.gen(function*() {
     const silentFrame = yield* SilentFrame.SilentFrame
-    const fiber = yield* Effect.fork(silentFrame.run({ ...params, ...overrides }))
+    const fiber = yield* Effect.forkChild(silentFrame.run({ ...params, ...overrides }))
     yield* waitUntil(() => frames()[0]?.getAttribute("src") === (overrides.authorizeUrl ?? authorizeUrl))
     const frame = frames()[0]!
     return { fiber, frame, frameWindow: frame.contentWindow! }

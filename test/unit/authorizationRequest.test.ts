@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { base64UrlEncode } from "../../src/internal/base64url.js"
 import { buildAuthorizationRequest, requestScopes } from "../../src/internal/authorizationRequest.js"
 import { resolveConfig, type MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
-import { makeTestParts } from "../../src/testing.js"
+import { makeTestClient, makeTestPlatform } from "../../src/testing.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 
 const APP_URL = "http://localhost:3000"
@@ -11,9 +11,9 @@ const APP_URL = "http://localhost:3000"
 const setUp = (metadata?: Record<string, unknown>) =>
   Effect.promise(async () => {
     const server = await makeScriptedAuthorizationServer(metadata === undefined ? {} : { metadata })
-    const test = makeTestParts(server)
+    const test = makeTestPlatform(server)
     const layer = Layer.orDie(
-      MonoCloud.layerWith({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL }, test.parts)
+      MonoCloud.layerWith({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL }, test.layer)
     )
     return { server, navigation: test.navigation, layer }
   })
@@ -48,16 +48,15 @@ describe("flow edges", () => {
 
 describe("popups opened by the promise client", () => {
   it("are closed when the flow rejects, also when invalid options stop it before it starts", async () => {
-    const { MonoCloudWebJSClient } = await import("../../src/index.js")
     const server = await makeScriptedAuthorizationServer()
     const first = { close: vi.fn() } as unknown as Window
     const second = { close: vi.fn() } as unknown as Window
     const open = vi.spyOn(window, "open").mockReturnValueOnce(first).mockReturnValueOnce(second)
-    const broken = new MonoCloudWebJSClient({ tenantDomain: "http://plain-http.example", clientId: "c" }, makeTestParts(server).parts)
+    const broken = makeTestClient({ tenantDomain: "http://plain-http.example", clientId: "c" }, makeTestPlatform(server).layer)
     expect(await broken.signIn({ mode: "popup" }).catch((error: { check?: string }) => error.check)).toBe("options")
-    const client = new MonoCloudWebJSClient(
+    const client = makeTestClient(
       { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL },
-      makeTestParts(server).parts
+      makeTestPlatform(server).layer
     )
     const refused = await client.signOut({ mode: "popup", returnUrl: "https://elsewhere.example/" }).catch((error: { check?: string }) => error.check)
     expect(refused).toBe("returnUrl")

@@ -26,9 +26,10 @@ describe("getSession", () => {
     Effect.gen(function*() {
       const storage = new MemoryStorage()
       yield* Effect.promise(() => storage.setItem(KEY, "{not json"))
-      const config = MonoCloud.layerWith({ tenantDomain: "https://op.example.test", clientId: "test-client", appUrl: "http://localhost:3000" }, {
-        sessionStore: MonoCloud.SessionStore.layer(storage)
-      })
+      const config = MonoCloud.layerWith(
+        { tenantDomain: "https://op.example.test", clientId: "test-client", appUrl: "http://localhost:3000" },
+        Layer.merge(MonoCloud.layerBrowser(), MonoCloud.SessionStore.layer(storage))
+      )
       const error = yield* Effect.flip(Effect.provide(MonoCloud.getSession, Layer.orDie(config)))
       expect(error._tag).toBe("MonoCloudValidationError")
       expect(error._tag === "MonoCloudValidationError" && error.check).toBe("storedData")

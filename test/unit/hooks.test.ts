@@ -1,7 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type CallbackState, type MonoCloudSession, MonoCloudWebJSClient } from "../../src/index.js"
+import type { CallbackState, MonoCloudSession } from "../../src/index.js"
 import { MonoCloudStorageError } from "../../src/MonoCloudError.js"
-import { makeTestParts } from "../../src/testing.js"
+import * as Layer from "effect/Layer"
+import * as SessionStore from "../../src/services/SessionStore.js"
+import { makeTestClient as clientOn, makeTestPlatform } from "../../src/testing.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { APP_URL, makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
@@ -65,14 +67,11 @@ describe("onSessionCreating and postCallback", () => {
   it("a storage adapter that throws rejects with MonoCloudStorageError, keeping the cause", async () => {
     const cause = new DOMException("quota", "QuotaExceededError")
     const server = await makeScriptedAuthorizationServer()
-    // The options' storage is used when the session-store part is not replaced.
-    const { sessionStore: _replaced, ...parts } = makeTestParts(server).parts
-    const client = new MonoCloudWebJSClient({
-      tenantDomain: server.issuer,
-      clientId: server.clientId,
-      appUrl: APP_URL,
-      storage: { getItem: async () => null, setItem: async () => { throw cause }, removeItem: async () => {} }
-    }, parts)
+    const storage = { getItem: async () => null, setItem: async () => { throw cause }, removeItem: async () => {} }
+    const client = clientOn(
+      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, storage },
+      Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(storage))
+    )
     const error = await rejectionOf(client.signIn({ mode: "popup", popup: null }))
     expect(error).toBeInstanceOf(MonoCloudStorageError)
     expect((error as MonoCloudStorageError).cause).toBe(cause)

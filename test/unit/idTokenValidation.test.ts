@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { base64url } from "jose"
 import type { JSONWebKeySet } from "jose"
 import type { TokenCheck } from "../../src/MonoCloudError.js"
@@ -203,7 +203,7 @@ describe("validateIdToken", () => {
           const token = yield* mint(overrides)
           const error = yield* Effect.flip(validate(token))
           expectCheck(error, "claims", token)
-          expect(ParseResult.isParseError(error.cause)).toBe(true)
+          expect(Schema.isSchemaError(error.cause)).toBe(true)
         }
       }))
   })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { MonoCloudSession } from "../../src/index.js"
-import { MonoCloudWebJSClient } from "../../src/index.js"
+import * as Layer from "effect/Layer"
 import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
 import { MemoryStorage } from "../../src/storage.js"
-import { makeTestParts } from "../../src/testing.js"
+import { makeTestClient, makeTestPlatform } from "../../src/testing.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 
 const eventually = async (check: () => void) => {
@@ -23,11 +23,14 @@ describe("MonoCloudWebJSClient.onSessionChange", () => {
     const server = await makeScriptedAuthorizationServer()
     const shared = new MemoryStorage() // what localStorage is to two tabs
     const tab = () =>
-      new MonoCloudWebJSClient({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }, {
-        ...makeTestParts(server).parts,
-        sessionStore: SessionStore.layer(shared),
-        broadcast: SessionBroadcast.layerBrowser("mc.events.on-session-change-test")
-      })
+      makeTestClient(
+        { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" },
+        Layer.mergeAll(
+          makeTestPlatform(server).layer,
+          SessionStore.layer(shared),
+          SessionBroadcast.layerBrowser("mc.events.on-session-change-test")
+        )
+      )
     const first = tab()
     const second = tab()
     const seenInFirst: Array<string | undefined> = []

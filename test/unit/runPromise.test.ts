@@ -61,7 +61,7 @@ describe("runPromise", () => {
   })
 
   it("rejects with an AbortError when a running effect is interrupted after some work", async () => {
-    const effect = Effect.sleep("1 millis").pipe(Effect.zipRight(Effect.interrupt), Effect.as("unreachable"))
+    const effect = Effect.sleep("1 millis").pipe(Effect.andThen(Effect.interrupt), Effect.as("unreachable"))
     const error = await rejectionOf(runPromise(runtime, effect))
     expect(error).toBeInstanceOf(DOMException)
     expect((error as DOMException).name).toBe("AbortError")

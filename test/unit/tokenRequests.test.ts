@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import { exchangeCode, fetchUserInfo, refreshGrant, revokeToken } from "../../src/internal/tokenRequests.js"
 import type { MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
 import type { MonoCloudHttpError, MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
@@ -28,18 +29,18 @@ const withServer = <A, E, R>(
   Effect.gen(function*() {
     const server = yield* scriptedServer(metadata === undefined ? {} : { metadata })
     script(server)
-    const result = yield* Effect.either(effect.pipe(Effect.provide(engineLayer(server, options))))
+    const result = yield* Effect.result(effect.pipe(Effect.provide(engineLayer(server, options))))
     return { server, result }
   })
 
-const success = <A, E>(result: { readonly _tag: "Right"; readonly right: A } | { readonly _tag: "Left"; readonly left: E }) => {
-  if (result._tag === "Left") throw new Error(`expected success, got ${String(result.left)}`)
-  return result.right
+const success = <A, E>(result: Result.Result<A, E>) => {
+  if (Result.isFailure(result)) throw new Error(`expected success, got ${String(result.failure)}`)
+  return result.success
 }
 
-const failure = <A, E>(result: { readonly _tag: "Right"; readonly right: A } | { readonly _tag: "Left"; readonly left: E }) => {
-  if (result._tag === "Right") throw new Error("expected a failure")
-  return result.left
+const failure = <A, E>(result: Result.Result<A, E>) => {
+  if (Result.isSuccess(result)) throw new Error("expected a failure")
+  return result.failure
 }
 
 const decodeBasic = (header: string | null) => {

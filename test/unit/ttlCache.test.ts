@@ -3,7 +3,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Ref from "effect/Ref"
-import * as TestClock from "effect/TestClock"
+import * as TestClock from "effect/testing/TestClock"
 import { makeTtlCache } from "../../src/internal/ttlCache.js"
 
 /** A loader that counts its runs and returns the run number. */
@@ -70,16 +70,16 @@ describe("makeTtlCache", () => {
       const gate = yield* Deferred.make<void>()
       const runs = yield* Ref.make(0)
       const load = Ref.updateAndGet(runs, (n) => n + 1).pipe(
-        Effect.zipLeft(Deferred.succeed(started, undefined)),
-        Effect.zipLeft(Deferred.await(gate))
+        Effect.tap(() => Deferred.succeed(started, undefined)),
+        Effect.tap(() => Deferred.await(gate))
       )
       const cache = yield* makeTtlCache(load, 1_000)
-      const callers = yield* Effect.fork(Effect.all([cache.get(false), cache.get(false), cache.get(false)], {
+      const callers = yield* Effect.forkChild(Effect.all([cache.get(false), cache.get(false), cache.get(false)], {
         concurrency: "unbounded"
       }))
       yield* Deferred.await(started)
       // give the other callers every chance to start a load of their own
-      yield* Effect.repeatN(Effect.yieldNow(), 20)
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow
       expect(yield* Ref.get(runs)).toBe(1)
       yield* Deferred.succeed(gate, undefined)
       expect(yield* Fiber.join(callers)).toEqual([1, 1, 1])

@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as MonoCloud from "../../../src/MonoCloud.js"
 import type { MonoCloudWebJSClientOptions } from "../../../src/MonoCloudConfig.js"
-import { makeTestParts } from "../../../src/testing.js"
+import { makeTestPlatform } from "../../../src/testing.js"
 import {
   makeScriptedAuthorizationServer,
   type ScriptedAuthorizationServer,
@@ -27,7 +27,7 @@ export const engineLayer = (
       idTokenSigningAlgorithm: server.minter.alg,
       ...overrides
     },
-    makeTestParts(server, { url: `${APP_URL}/` }).parts
+    makeTestPlatform(server, { url: `${APP_URL}/` }).layer
   )
 
 /**

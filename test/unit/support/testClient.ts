@@ -1,9 +1,8 @@
 /**
  * A promise client wired to the shipped test parts and a scripted authorization server.
  */
-import { MonoCloudWebJSClient } from "../../../src/MonoCloudWebJSClient.js"
 import type { MonoCloudWebJSClientOptions } from "../../../src/MonoCloudConfig.js"
-import { makeTestParts, type TestPartsOptions } from "../../../src/testing.js"
+import { makeTestClient as clientOn, makeTestPlatform, type TestPlatformOptions } from "../../../src/testing.js"
 import {
   makeScriptedAuthorizationServer,
   type ScriptedAuthorizationServer
@@ -14,14 +13,11 @@ export const APP_URL = "http://localhost:3000"
 /** A client, its scripted server, its session storage and its fake navigation. */
 export const makeTestClient = async (
   options: Partial<MonoCloudWebJSClientOptions> = {},
-  parts: TestPartsOptions & { readonly server?: ScriptedAuthorizationServer } = {}
+  parts: TestPlatformOptions & { readonly server?: ScriptedAuthorizationServer } = {}
 ) => {
   const server = parts.server ?? (await makeScriptedAuthorizationServer())
-  const test = makeTestParts(server, { url: `${APP_URL}/`, ...parts })
-  const client = new MonoCloudWebJSClient(
-    { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, ...options },
-    test.parts
-  )
+  const test = makeTestPlatform(server, { url: `${APP_URL}/`, ...parts })
+  const client = clientOn({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, ...options }, test.layer)
   return { client, server, storage: test.storage, navigation: test.navigation }
 }
 

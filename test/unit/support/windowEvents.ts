@@ -5,7 +5,6 @@
 import { expect, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Option from "effect/Option"
 
 /** Counts `message` listeners added to `window` and not removed since the spy was installed. */
 export const trackMessageListeners = () => {
@@ -22,13 +21,13 @@ export const trackMessageListeners = () => {
 /** Lets forked fibers run until `condition` holds. */
 export const waitUntil = (condition: () => boolean) =>
   Effect.gen(function*() {
-    for (let i = 0; i < 100 && !condition(); i++) yield* Effect.yieldNow()
+    for (let i = 0; i < 100 && !condition(); i++) yield* Effect.yieldNow
     expect(condition()).toBe(true)
   })
 
 /** Gives `fiber` ample turns to finish, then expects it to be still waiting. */
-export const stillWaiting = (fiber: Fiber.RuntimeFiber<string, unknown>) =>
+export const stillWaiting = (fiber: Fiber.Fiber<string, unknown>) =>
   Effect.gen(function*() {
-    for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
-    expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+    for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+    expect(fiber.pollUnsafe()).toBeUndefined()
   })
