@@ -64,9 +64,12 @@ try {
 // written for inspection only (git-ignored); the server serves the same text from memory
 await writeFile(join(DEMO_DIR, "public/app.js"), bundle)
 
-const app = await startStaticServer({ root: join(DEMO_DIR, "public"), files: { "/app.js": bundle }, host, port: appPort }).catch(
-  (e) => fail(`Could not listen on ${appOrigin}: ${e.message} (set DEMO_PORT)`)
-)
+const app = await startStaticServer({
+  root: join(DEMO_DIR, "public"),
+  files: { "/app.js": bundle },
+  host,
+  port: appPort
+}).catch((e) => fail(`Could not listen on ${appOrigin}: ${e.message} (set DEMO_PORT)`))
 
 console.log(`
   MonoCloud auth-web-js demo   ${app.url("/")}

@@ -73,7 +73,8 @@ export const layerCore: Layer.Layer<
 /** Web Locks; waiting may last as long as another tab's refresh: two HTTP time-outs (token request and UserInfo) and 5 s of slack. */
 const lockBrowser: Layer.Layer<RefreshLock.RefreshLock, never, Config.MonoCloudConfig> = Layer.unwrap(
   Effect.map(Config.MonoCloudConfig, (config) =>
-    RefreshLock.layerBrowser({ timeoutMillis: 2 * config.httpTimeoutMillis + 5_000 }))
+    RefreshLock.layerBrowser({ timeoutMillis: 2 * config.httpTimeoutMillis + 5_000 })
+  )
 )
 
 const broadcastBrowser: Layer.Layer<SessionBroadcast.SessionBroadcast, never, Config.MonoCloudConfig> = Layer.unwrap(
@@ -133,5 +134,6 @@ export const layerWith = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Config.MonoCloudWebJSClientOptions): Layer.Layer<MonoCloudServices, MonoCloudValidationError> =>
-  layerWith(options, layerBrowser(options))
+export const layer = (
+  options: Config.MonoCloudWebJSClientOptions
+): Layer.Layer<MonoCloudServices, MonoCloudValidationError> => layerWith(options, layerBrowser(options))

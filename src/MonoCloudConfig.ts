@@ -13,7 +13,12 @@ import type { ApplicationState, CallbackState, MonoCloudSession } from "./schema
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
 import type { UserInfo } from "./schemas/UserInfo.js"
 import type { IStorage } from "./storage.js"
-import { ensureLeadingSlash, mergeSpaceSeparated, removeTrailingSlash, splitSpaceSeparated } from "./internal/strings.js"
+import {
+  ensureLeadingSlash,
+  mergeSpaceSeparated,
+  removeTrailingSlash,
+  splitSpaceSeparated
+} from "./internal/strings.js"
 
 /**
  * An extra resource (API) the app wants tokens for, with the scopes it needs there.
@@ -81,7 +86,15 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 export type SecurityAlgorithms = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512"
 
 const SUPPORTED_ALGORITHMS: ReadonlyArray<SecurityAlgorithms> = [
-  "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512"
 ]
 
 /**
@@ -212,7 +225,9 @@ export interface ResolvedConfig {
  * @since 0.1.0
  * @category tags
  */
-export class MonoCloudConfig extends Context.Service<MonoCloudConfig, ResolvedConfig>()("@monocloud/auth-web-js/MonoCloudConfig") {}
+export class MonoCloudConfig extends Context.Service<MonoCloudConfig, ResolvedConfig>()(
+  "@monocloud/auth-web-js/MonoCloudConfig"
+) {}
 
 const invalid = (detail: string) => new MonoCloudValidationError({ check: "options", detail })
 
@@ -242,7 +257,8 @@ export const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, Mon
     if (url.protocol !== "https:" && url.protocol !== "http:") {
       return Effect.fail(invalid("tenantDomain must be an https URL"))
     }
-    if (url.search !== "" || url.hash !== "") return Effect.fail(invalid("tenantDomain must not have a query or fragment"))
+    if (url.search !== "" || url.hash !== "")
+      return Effect.fail(invalid("tenantDomain must not have a query or fragment"))
     return Effect.succeed(removeTrailingSlash(`${url.origin}${url.pathname}`))
   })
 
@@ -250,22 +266,22 @@ const seconds = (name: string, value: number | undefined, fallback: number) =>
   value === undefined
     ? Effect.succeed(fallback)
     : Number.isFinite(value) && value >= 0
-    ? Effect.succeed(value)
-    : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
+      ? Effect.succeed(value)
+      : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
 
 const pixels = (name: string, value: number | undefined, fallback: number) =>
   value === undefined
     ? Effect.succeed(fallback)
     : Number.isFinite(value) && value > 0
-    ? Effect.succeed(value)
-    : Effect.fail(invalid(`${name} must be a positive number of pixels`))
+      ? Effect.succeed(value)
+      : Effect.fail(invalid(`${name} must be a positive number of pixels`))
 
 const finiteSeconds = (name: string, value: number | undefined) =>
   value === undefined
     ? Effect.succeed(0)
     : typeof value === "number" && Number.isFinite(value)
-    ? Effect.succeed(value)
-    : Effect.fail(invalid(`${name} must be a finite number of seconds`))
+      ? Effect.succeed(value)
+      : Effect.fail(invalid(`${name} must be a finite number of seconds`))
 
 const currentOrigin = (): string | undefined => {
   const location = (globalThis as { location?: { origin?: string } }).location
@@ -305,7 +321,7 @@ const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
 export const resolveConfig = (
   options: MonoCloudWebJSClientOptions
 ): Effect.Effect<ResolvedConfig, MonoCloudValidationError> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (typeof options.clientId !== "string" || options.clientId.trim() === "") {
       return yield* Effect.fail(invalid("clientId is required"))
     }

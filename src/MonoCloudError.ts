@@ -27,7 +27,7 @@ export abstract class MonoCloudAuthBaseError extends Data.Error<{}> {
 
 /** The base class typed with a subclass's fields (`Data.Error` assigns them on construction). */
 const withFields = <A extends Record<string, unknown>>() =>
-  MonoCloudAuthBaseError as unknown as abstract new(args: A) => MonoCloudAuthBaseError & Readonly<A>
+  MonoCloudAuthBaseError as unknown as abstract new (args: A) => MonoCloudAuthBaseError & Readonly<A>
 
 /**
  * The authorization server answered with an OAuth error: an `error` parameter on the callback URL
@@ -179,12 +179,7 @@ export class MonoCloudTokenError extends withFields<{
  * @category errors
  */
 export type BrowserFailureReason =
-  | "PopupBlocked"
-  | "PopupClosed"
-  | "RedirectInFrame"
-  | "CrossOriginIsolated"
-  | "FrameUnavailable"
-  | "NoBrowser"
+  "PopupBlocked" | "PopupClosed" | "RedirectInFrame" | "CrossOriginIsolated" | "FrameUnavailable" | "NoBrowser"
 
 /**
  * The browser environment refused or lacks something: a blocked or closed popup, a redirect

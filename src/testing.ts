@@ -36,8 +36,9 @@ export { makeTestNavigation, type PostedMessage, type TestNavigationHandle } fro
  * @since 0.1.0
  * @category testing
  */
-export const layerScriptedHttp = (server: ScriptedAuthorizationServer): Layer.Layer<OidcHttp.OidcHttp, never, MonoCloudConfig> =>
-  OidcHttp.layerFetch(server.fetch)
+export const layerScriptedHttp = (
+  server: ScriptedAuthorizationServer
+): Layer.Layer<OidcHttp.OidcHttp, never, MonoCloudConfig> => OidcHttp.layerFetch(server.fetch)
 
 type Respond = (url: string) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
 
@@ -78,7 +79,10 @@ export interface TestPlatform {
  * @since 0.1.0
  * @category testing
  */
-export const makeTestPlatform = (server: ScriptedAuthorizationServer, options: TestPlatformOptions = {}): TestPlatform => {
+export const makeTestPlatform = (
+  server: ScriptedAuthorizationServer,
+  options: TestPlatformOptions = {}
+): TestPlatform => {
   const storage = new MemoryStorage()
   const navigation = Navigation.makeTestNavigation(options.url ?? "http://localhost:3000/")
   const layer: PlatformLayer = Layer.mergeAll(

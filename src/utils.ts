@@ -6,11 +6,12 @@
 import type { Group } from "./schemas/UserInfo.js"
 
 const groupMatches = (held: unknown, wanted: Group): boolean => {
-  const names = typeof held === "string"
-    ? [held]
-    : typeof held === "object" && held !== null
-    ? [(held as { id?: unknown }).id, (held as { name?: unknown }).name]
-    : []
+  const names =
+    typeof held === "string"
+      ? [held]
+      : typeof held === "object" && held !== null
+        ? [(held as { id?: unknown }).id, (held as { name?: unknown }).name]
+        : []
   const wantedNames = typeof wanted === "string" ? [wanted] : [wanted.id, wanted.name]
   return names.some((name) => typeof name === "string" && wantedNames.includes(name))
 }

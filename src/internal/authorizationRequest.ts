@@ -57,7 +57,7 @@ export interface AuthorizationRequest {
 
 /** Builds the authorize URL and its transaction (fresh `state`, `nonce` and PKCE verifier). */
 export const buildAuthorizationRequest = (params: AuthorizationParams, flow: FlowContext) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const crypto = yield* Crypto
     const metadata = yield* (yield* Discovery).metadata
@@ -91,9 +91,8 @@ export const buildAuthorizationRequest = (params: AuthorizationParams, flow: Flo
     set("code_challenge_method", "S256")
     set("state", state)
 
-    const exchangeResources = params.resource === undefined
-      ? config.defaultResources
-      : splitSpaceSeparated(params.resource)
+    const exchangeResources =
+      params.resource === undefined ? config.defaultResources : splitSpaceSeparated(params.resource)
     const transaction: AuthTransaction = {
       version: 1,
       kind: "signIn",

@@ -46,7 +46,7 @@ export const listenForCallback = (options: {
   readonly redirectUri: string
   readonly pollMillis: number
 }): Effect.Effect<Effect.Effect<string>, never, Scope.Scope> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const received = yield* Deferred.make<string>()
     const onMessage = (event: MessageEvent) => {
       const from = options.from()
@@ -67,7 +67,9 @@ export const listenForCallback = (options: {
     const poll: Effect.Effect<string> = Effect.suspend(() => {
       const from = options.from()
       const url = from === null ? undefined : readCallbackUrl(from, options.appOrigin, options.redirectUri)
-      return url === undefined ? Effect.andThen(Effect.sleep(Duration.millis(options.pollMillis)), poll) : Effect.succeed(url)
+      return url === undefined
+        ? Effect.andThen(Effect.sleep(Duration.millis(options.pollMillis)), poll)
+        : Effect.succeed(url)
     })
     return Effect.raceFirst(Deferred.await(received), poll)
   })

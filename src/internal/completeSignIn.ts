@@ -15,11 +15,13 @@ import { exchangeCode } from "./tokenRequests.js"
 
 /** Completes a sign-in from its callback URL and stores the new session. */
 export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
     if (transaction.codeVerifier === undefined) {
-      return yield* Effect.fail(new MonoCloudValidationError({ check: "storedData", detail: "The sign-in transaction has no PKCE verifier" }))
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "storedData", detail: "The sign-in transaction has no PKCE verifier" })
+      )
     }
     const code = yield* authorizationCode(
       callbackUrl,

@@ -46,8 +46,9 @@ export const decodeEndpointResponse = <A>(
   const url = urlForErrors(request.url)
   if (response.status === expectedStatus) {
     return Schema.decodeUnknownEffect(Schema.fromJsonString(schema))(response.body).pipe(
-      Effect.mapError((cause) =>
-        new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status, cause })
+      Effect.mapError(
+        (cause) =>
+          new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status, cause })
       )
     )
   }

@@ -60,9 +60,9 @@ const malformed = tokenError("format", "The ID token is not a compact JWS of thr
 const readHeader = (idToken: string): Effect.Effect<ProtectedHeaderParameters, MonoCloudTokenError> =>
   typeof idToken === "string" && compactJws.test(idToken)
     ? Effect.try({
-      try: () => decodeProtectedHeader(idToken),
-      catch: (cause) => tokenError("format", "The ID token header is not a base64url JSON object", cause)
-    })
+        try: () => decodeProtectedHeader(idToken),
+        catch: (cause) => tokenError("format", "The ID token header is not a base64url JSON object", cause)
+      })
     : Effect.fail(malformed)
 
 const checkHeader = (
@@ -75,51 +75,63 @@ const checkHeader = (
   }
   if (!algorithms.includes(alg)) {
     return Effect.fail(
-      tokenError("algorithm", `The ID token signing algorithm is not one of the allowed ones (${algorithms.join(", ")})`)
+      tokenError(
+        "algorithm",
+        `The ID token signing algorithm is not one of the allowed ones (${algorithms.join(", ")})`
+      )
     )
   }
   return header.crit === undefined
     ? Effect.succeed(alg)
-    : Effect.fail(tokenError("format", "The ID token declares critical header extensions (crit), which are not supported"))
+    : Effect.fail(
+        tokenError("format", "The ID token declares critical header extensions (crit), which are not supported")
+      )
 }
 
 const selectKey =
-  (header: ProtectedHeaderParameters) => (jwks: JSONWebKeySet): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError> =>
+  (header: ProtectedHeaderParameters) =>
+  (jwks: JSONWebKeySet): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError> =>
     Effect.tryPromise(() => createLocalJWKSet(jwks)(header)).pipe(
       Effect.map(Option.some),
       Effect.catch(({ cause: error }) =>
         error instanceof errors.JWKSNoMatchingKey
           ? Effect.succeedNone
           : Effect.fail(
-            tokenError(
-              "key",
-              error instanceof errors.JWKSMultipleMatchingKeys
-                ? "Several keys of the key set match the ID token, which names none of them with a kid"
-                : "The key set has no usable public key for the ID token",
-              error
+              tokenError(
+                "key",
+                error instanceof errors.JWKSMultipleMatchingKeys
+                  ? "Several keys of the key set match the ID token, which names none of them with a kid"
+                  : "The key set has no usable public key for the ID token",
+                error
+              )
             )
-          )
       )
     )
 
 const resolveKey = <E>(header: ProtectedHeaderParameters, keys: KeySource<E>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const cached = yield* Effect.flatMap(keys.getKeys({ forceRefresh: false }), selectKey(header))
     if (Option.isSome(cached)) return cached.value
     const refreshed = yield* Effect.flatMap(keys.getKeys({ forceRefresh: true }), selectKey(header))
     if (Option.isSome(refreshed)) return refreshed.value
-    return yield* Effect.fail(tokenError("key", "No key of the provider's key set matches the ID token, even after refetching it"))
+    return yield* Effect.fail(
+      tokenError("key", "No key of the provider's key set matches the ID token, even after refetching it")
+    )
   })
 
-const verifySignature = (idToken: string, key: CryptoKey, alg: string): Effect.Effect<Uint8Array, MonoCloudTokenError> =>
+const verifySignature = (
+  idToken: string,
+  key: CryptoKey,
+  alg: string
+): Effect.Effect<Uint8Array, MonoCloudTokenError> =>
   Effect.tryPromise({
     try: () => compactVerify(idToken, key, { algorithms: [alg] }),
     catch: (cause) =>
       cause instanceof errors.JWSSignatureVerificationFailed
         ? tokenError("signature", "The ID token signature is invalid", cause)
         : cause instanceof errors.JWSInvalid
-        ? tokenError("format", "The ID token is not a valid JWS", cause)
-        : tokenError("key", "The selected key cannot verify the ID token", cause)
+          ? tokenError("format", "The ID token is not a valid JWS", cause)
+          : tokenError("key", "The selected key cannot verify the ID token", cause)
   }).pipe(Effect.map((result) => result.payload))
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
@@ -132,14 +144,17 @@ const parseClaims = (payload: Uint8Array): Effect.Effect<IdTokenClaims, MonoClou
   }).pipe(
     Effect.filterOrFail(isJsonObject, () => tokenError("claims", "The ID token payload is not a JSON object")),
     Effect.flatMap((json) =>
-      Effect.mapError(
-        Schema.decodeUnknownEffect(IdTokenClaims)(json),
-        (cause) => tokenError("claims", "The ID token claims do not have the required names and types", cause)
+      Effect.mapError(Schema.decodeUnknownEffect(IdTokenClaims)(json), (cause) =>
+        tokenError("claims", "The ID token claims do not have the required names and types", cause)
       )
     )
   )
 
-type ClaimCheck = (claims: IdTokenClaims, expected: IdTokenExpectations, now: number) => Option.Option<MonoCloudTokenError>
+type ClaimCheck = (
+  claims: IdTokenClaims,
+  expected: IdTokenExpectations,
+  now: number
+) => Option.Option<MonoCloudTokenError>
 
 const failure = (check: TokenCheck, detail: string): Option.Option<MonoCloudTokenError> =>
   Option.some(tokenError(check, detail))
@@ -147,22 +162,34 @@ const failure = (check: TokenCheck, detail: string): Option.Option<MonoCloudToke
 const failWhen = (failed: boolean, check: TokenCheck, detail: string): Option.Option<MonoCloudTokenError> =>
   failed ? failure(check, detail) : Option.none()
 
-const audiences = (aud: IdTokenClaims["aud"]): ReadonlyArray<string> => typeof aud === "string" ? [aud] : aud
+const audiences = (aud: IdTokenClaims["aud"]): ReadonlyArray<string> => (typeof aud === "string" ? [aud] : aud)
 
 const checkIssuer: ClaimCheck = (claims, expected) =>
-  failWhen(claims.iss !== expected.issuer, "issuer", `The ID token was not issued by the expected issuer ${expected.issuer}`)
+  failWhen(
+    claims.iss !== expected.issuer,
+    "issuer",
+    `The ID token was not issued by the expected issuer ${expected.issuer}`
+  )
 
 const checkAudience: ClaimCheck = (claims, expected) =>
-  failWhen(!audiences(claims.aud).includes(expected.clientId), "audience", "The ID token audience does not include this client")
+  failWhen(
+    !audiences(claims.aud).includes(expected.clientId),
+    "audience",
+    "The ID token audience does not include this client"
+  )
 
 const checkAuthorizedParty: ClaimCheck = (claims, expected) =>
   claims.azp === undefined
     ? failWhen(
-      audiences(claims.aud).length > 1,
-      "authorizedParty",
-      "The ID token has several audiences but no authorized party (azp)"
-    )
-    : failWhen(claims.azp !== expected.clientId, "authorizedParty", "The ID token authorized party (azp) is not this client")
+        audiences(claims.aud).length > 1,
+        "authorizedParty",
+        "The ID token has several audiences but no authorized party (azp)"
+      )
+    : failWhen(
+        claims.azp !== expected.clientId,
+        "authorizedParty",
+        "The ID token authorized party (azp) is not this client"
+      )
 
 const checkExpiry: ClaimCheck = (claims, expected, now) =>
   failWhen(claims.exp <= now - expected.clockTolerance, "expired", "The ID token has expired")
@@ -181,19 +208,23 @@ const checkNonce: ClaimCheck = (claims, expected) =>
   expected.nonce === undefined
     ? Option.none()
     : claims.nonce === undefined
-    ? failure("nonce", "The ID token has no nonce although the sign-in request sent one")
-    : failWhen(claims.nonce !== expected.nonce, "nonce", "The ID token nonce does not match the one the sign-in request sent")
+      ? failure("nonce", "The ID token has no nonce although the sign-in request sent one")
+      : failWhen(
+          claims.nonce !== expected.nonce,
+          "nonce",
+          "The ID token nonce does not match the one the sign-in request sent"
+        )
 
 const checkAuthTime: ClaimCheck = (claims, expected, now) =>
   expected.maxAge === undefined
     ? Option.none()
     : claims.auth_time === undefined
-    ? failure("authTime", "The ID token has no auth_time although max_age was requested")
-    : failWhen(
-      claims.auth_time + expected.maxAge < now - expected.clockTolerance,
-      "authTime",
-      "The end-user authenticated longer ago than max_age allows"
-    )
+      ? failure("authTime", "The ID token has no auth_time although max_age was requested")
+      : failWhen(
+          claims.auth_time + expected.maxAge < now - expected.clockTolerance,
+          "authTime",
+          "The end-user authenticated longer ago than max_age allows"
+        )
 
 const claimChecks: ReadonlyArray<ClaimCheck> = [
   checkIssuer,
@@ -206,12 +237,18 @@ const claimChecks: ReadonlyArray<ClaimCheck> = [
   checkAuthTime
 ]
 
-const checkClaims = (claims: IdTokenClaims, expected: IdTokenExpectations): Effect.Effect<void, MonoCloudTokenError> => {
+const checkClaims = (
+  claims: IdTokenClaims,
+  expected: IdTokenExpectations
+): Effect.Effect<void, MonoCloudTokenError> => {
   const now = expected.nowSeconds + expected.clockSkew
-  return Option.match(Arr.findFirst(claimChecks, (check) => check(claims, expected, now)), {
-    onNone: () => Effect.void,
-    onSome: Effect.fail
-  })
+  return Option.match(
+    Arr.findFirst(claimChecks, (check) => check(claims, expected, now)),
+    {
+      onNone: () => Effect.void,
+      onSome: Effect.fail
+    }
+  )
 }
 
 const hashAlgorithm = (alg: string): string | undefined => {
@@ -228,7 +265,9 @@ const hashAlgorithm = (alg: string): string | undefined => {
 export const accessTokenHash = (alg: string, accessToken: string): Effect.Effect<string, MonoCloudTokenError> => {
   const hash = hashAlgorithm(alg)
   if (hash === undefined) {
-    return Effect.fail(tokenError("accessTokenHash", "The at_hash cannot be computed for the ID token signing algorithm"))
+    return Effect.fail(
+      tokenError("accessTokenHash", "The at_hash cannot be computed for the ID token signing algorithm")
+    )
   }
   return Effect.tryPromise({
     try: () => globalThis.crypto.subtle.digest(hash, new TextEncoder().encode(accessToken)),
@@ -244,10 +283,10 @@ const checkAccessTokenHash = (
   accessToken === undefined || claims.at_hash === undefined
     ? Effect.void
     : Effect.filterOrFail(
-      accessTokenHash(alg, accessToken),
-      (hash) => hash === claims.at_hash,
-      () => tokenError("accessTokenHash", "The access token does not match the ID token at_hash")
-    )
+        accessTokenHash(alg, accessToken),
+        (hash) => hash === claims.at_hash,
+        () => tokenError("accessTokenHash", "The access token does not match the ID token at_hash")
+      )
 
 /**
  * Validates an ID token: format, algorithm allow-list, signature against the provider's keys
@@ -262,7 +301,7 @@ export const validateIdToken = <E>(
   expected: IdTokenExpectations,
   keys: KeySource<E>
 ): Effect.Effect<IdTokenClaims, MonoCloudTokenError | E> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const header = yield* readHeader(idToken)
     const alg = yield* checkHeader(header, expected.algorithms)
     const key = yield* resolveKey(header, keys)
@@ -281,7 +320,7 @@ export const validateIdToken = <E>(
 export const decodeIdTokenClaims = (idToken: string): Effect.Effect<IdTokenClaims, MonoCloudTokenError> =>
   typeof idToken === "string" && compactJws.test(idToken)
     ? Effect.try({
-      try: () => base64url.decode(idToken.split(".")[1] ?? ""),
-      catch: (cause) => tokenError("format", "The ID token payload is not base64url", cause)
-    }).pipe(Effect.flatMap(parseClaims))
+        try: () => base64url.decode(idToken.split(".")[1] ?? ""),
+        catch: (cause) => tokenError("format", "The ID token payload is not base64url", cause)
+      }).pipe(Effect.flatMap(parseClaims))
     : Effect.fail(malformed)

@@ -10,7 +10,7 @@ import { sameOriginReturnUrl } from "./returnUrl.js"
 
 /** Runs `postCallback`, or navigates to the return URL of a redirect flow when there is one. */
 export const runPostCallback = (state: CallbackState) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const hook = config.postCallback
     if (hook !== undefined) return yield* Effect.promise(async () => hook(state))

@@ -29,23 +29,25 @@ export interface RefreshRequest {
 
 /** The stored session, or a validation error when there is none. */
 export const requireSession = Effect.flatMap(SessionStore, (store) => store.get).pipe(
-  Effect.flatMap(Option.match({
-    onNone: () =>
-      Effect.fail(new MonoCloudValidationError({ check: "session", detail: "There is no session: sign in first" })),
-    onSome: Effect.succeed
-  }))
+  Effect.flatMap(
+    Option.match({
+      onNone: () =>
+        Effect.fail(new MonoCloudValidationError({ check: "session", detail: "There is no session: sign in first" })),
+      onSome: Effect.succeed
+    })
+  )
 )
 
 /** True when the token expires within the configured margin (or is gone). */
 export const isStale = (expiresAt: number | undefined) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
     return expiresAt === undefined || expiresAt - config.refreshBeforeExpiry <= now
   })
 
 const refreshStored = (request: RefreshRequest) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const session = yield* requireSession
     const key = tokenKeyFor(config, session, request)
@@ -71,7 +73,7 @@ const refreshStored = (request: RefreshRequest) =>
 
 /** Refreshes the token for `request` and stores the result; returns the stored session. */
 export const refreshStoredSession = (request: RefreshRequest) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const lock = yield* RefreshLock
     const key = `refresh:${request.resource ?? ""}:${request.scopes ?? ""}:${request.onlyIfStale}:${request.fetchUserInfo}`

@@ -17,7 +17,9 @@ export const sameOriginReturnUrl = (returnUrl: string) =>
     }
     return resolved !== undefined && resolved.origin === config.appOrigin
       ? Effect.succeed(resolved.href)
-      : Effect.fail(new MonoCloudValidationError({ check: "returnUrl", detail: "The return URL must be on the app's own origin" }))
+      : Effect.fail(
+          new MonoCloudValidationError({ check: "returnUrl", detail: "The return URL must be on the app's own origin" })
+        )
   })
 
 /** Checks an optional return URL up front; `undefined` passes. */

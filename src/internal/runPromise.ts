@@ -22,4 +22,3 @@ export const runPromise = async <A, E, R, ER>(
   if (Result.isSuccess(defect)) throw defect.success
   throw new DOMException("The operation was interrupted", "AbortError")
 }
-

@@ -22,9 +22,13 @@ const nowSeconds = Effect.map(Clock.currentTimeMillis, (millis) => Math.floor(mi
 /** Verifies (or, with `validateIdToken: false`, only decodes) an ID token. */
 export const verifyIdToken = (
   idToken: string,
-  expected: { readonly nonce?: string | undefined; readonly maxAge?: number | undefined; readonly accessToken?: string | undefined }
+  expected: {
+    readonly nonce?: string | undefined
+    readonly maxAge?: number | undefined
+    readonly accessToken?: string | undefined
+  }
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     if (!config.validateIdToken) return yield* decodeIdTokenClaims(idToken)
     const discovery = yield* Discovery
@@ -32,26 +36,28 @@ export const verifyIdToken = (
       // The schema checked each key's `kty`; jose checks the rest of each JWK when it imports it.
       getKeys: (options) => Effect.map(discovery.jwks(options), (set) => set as unknown as JSONWebKeySet)
     }
-    return yield* validateIdToken(idToken, {
-      issuer: config.issuer,
-      clientId: config.clientId,
-      algorithms: [config.idTokenSigningAlgorithm],
-      nowSeconds: yield* nowSeconds,
-      clockSkew: config.clockSkew,
-      clockTolerance: config.clockTolerance,
-      nonce: expected.nonce,
-      maxAge: expected.maxAge,
-      accessToken: expected.accessToken
-    }, keys)
+    return yield* validateIdToken(
+      idToken,
+      {
+        issuer: config.issuer,
+        clientId: config.clientId,
+        algorithms: [config.idTokenSigningAlgorithm],
+        nowSeconds: yield* nowSeconds,
+        clockSkew: config.clockSkew,
+        clockTolerance: config.clockTolerance,
+        nonce: expected.nonce,
+        maxAge: expected.maxAge,
+        accessToken: expected.accessToken
+      },
+      keys
+    )
   })
 
 const withoutFiltered = (claims: IdTokenClaims, filtered: ReadonlyArray<string>): MonoCloudUser =>
   Object.fromEntries(Object.entries(claims).filter(([name]) => !filtered.includes(name))) as MonoCloudUser
 
 const maybeUserInfo = (fetch: boolean, accessToken: string, grantedScopes: string, subject: string) =>
-  fetch && grants({ scopes: grantedScopes }, "openid")
-    ? fetchUserInfo(accessToken, subject)
-    : Effect.succeed(undefined)
+  fetch && grants({ scopes: grantedScopes }, "openid") ? fetchUserInfo(accessToken, subject) : Effect.succeed(undefined)
 
 /** Runs `onSessionCreating` on a copy of the session and returns what it left. */
 const applyHook = (
@@ -64,12 +70,15 @@ const applyHook = (
     const hook = config.onSessionCreating
     if (hook === undefined) return Effect.succeed(session)
     const draft = structuredClone(session) as MonoCloudSession
-    return Effect.as(Effect.promise(async () => hook(draft, claims, userInfo, appState)), draft)
+    return Effect.as(
+      Effect.promise(async () => hook(draft, claims, userInfo, appState)),
+      draft
+    )
   })
 
 /** The session created by a successful code exchange for `transaction`. */
 export const sessionFromCodeExchange = (tokens: TokenResponse, transaction: AuthTransaction) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     if (tokens.id_token === undefined) {
       return yield* Effect.fail(
@@ -104,9 +113,12 @@ export const sessionFromRefresh = (
   key: TokenKey,
   options: { readonly fetchUserInfo: boolean }
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
-    const claims = tokens.id_token === undefined ? undefined : yield* verifyIdToken(tokens.id_token, { accessToken: tokens.access_token })
+    const claims =
+      tokens.id_token === undefined
+        ? undefined
+        : yield* verifyIdToken(tokens.id_token, { accessToken: tokens.access_token })
     if (claims !== undefined && claims.sub !== session.user.sub) {
       return yield* Effect.fail(
         new MonoCloudValidationError({ check: "tokenResponse", detail: "The refreshed ID token names another subject" })

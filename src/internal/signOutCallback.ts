@@ -11,7 +11,14 @@ import { urlBase } from "./strings.js"
 /** Fails unless `url` is the sign-out callback for `transaction`. */
 export const verifySignOutCallback = (url: string, transaction: AuthTransaction) =>
   urlBase(url) !== urlBase(transaction.redirectUri)
-    ? Effect.fail(new MonoCloudValidationError({ check: "callbackUrl", detail: "The sign-out callback arrived at an unexpected URL" }))
+    ? Effect.fail(
+        new MonoCloudValidationError({
+          check: "callbackUrl",
+          detail: "The sign-out callback arrived at an unexpected URL"
+        })
+      )
     : callbackState(url) !== transaction.state
-    ? Effect.fail(new MonoCloudValidationError({ check: "state", detail: "The sign-out callback state does not match" }))
-    : Effect.void
+      ? Effect.fail(
+          new MonoCloudValidationError({ check: "state", detail: "The sign-out callback state does not match" })
+        )
+      : Effect.void

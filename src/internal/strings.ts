@@ -19,7 +19,10 @@ export const mergeSpaceSeparated = (values: ReadonlyArray<string | undefined>): 
 ]
 
 /** True when two space-separated lists hold the same words, in any order. */
-export const sameWords = (a: string | ReadonlyArray<string> | undefined, b: string | ReadonlyArray<string> | undefined): boolean => {
+export const sameWords = (
+  a: string | ReadonlyArray<string> | undefined,
+  b: string | ReadonlyArray<string> | undefined
+): boolean => {
   const left = new Set(typeof a === "string" || a === undefined ? splitSpaceSeparated(a) : a)
   const right = new Set(typeof b === "string" || b === undefined ? splitSpaceSeparated(b) : b)
   return left.size === right.size && [...left].every((word) => right.has(word))

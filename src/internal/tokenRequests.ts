@@ -33,10 +33,13 @@ const clientAuthentication = (config: ResolvedConfig, form: Form) => {
 }
 
 const resourceParams = (resources: string | undefined): Form =>
-  (resources ?? "").split(/\s+/).filter((r) => r !== "").map((r) => ["resource", r] as const)
+  (resources ?? "")
+    .split(/\s+/)
+    .filter((r) => r !== "")
+    .map((r) => ["resource", r] as const)
 
 const postToTokenEndpoint = (form: Form) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
     const authenticated = clientAuthentication(config, form)
@@ -80,7 +83,7 @@ const missingEndpoint = (name: string) =>
 
 /** Fetches the UserInfo claims for an access token; `sub` must equal the expected subject. */
 export const fetchUserInfo = (accessToken: string, expectedSubject: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const metadata = yield* (yield* Discovery).metadata
     if (metadata.userinfo_endpoint === undefined) return yield* Effect.fail(missingEndpoint("userinfo"))
     const claims = yield* requestDocument(
@@ -90,7 +93,10 @@ export const fetchUserInfo = (accessToken: string, expectedSubject: string) =>
     )
     if (claims.sub !== expectedSubject) {
       return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "userInfoSubject", detail: "The UserInfo subject differs from the ID token subject" })
+        new MonoCloudValidationError({
+          check: "userInfoSubject",
+          detail: "The UserInfo subject differs from the ID token subject"
+        })
       )
     }
     return claims
@@ -98,11 +104,14 @@ export const fetchUserInfo = (accessToken: string, expectedSubject: string) =>
 
 /** Revokes a token (RFC 7009). */
 export const revokeToken = (token: string, tokenTypeHint: "access_token" | "refresh_token") =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
     if (metadata.revocation_endpoint === undefined) return yield* Effect.fail(missingEndpoint("revocation"))
-    const authenticated = clientAuthentication(config, [["token", token], ["token_type_hint", tokenTypeHint]])
+    const authenticated = clientAuthentication(config, [
+      ["token", token],
+      ["token_type_hint", tokenTypeHint]
+    ])
     const request = {
       endpoint: "revocation",
       url: metadata.revocation_endpoint,

@@ -18,14 +18,14 @@ export const makeTtlCache = <A, E, R>(
   load: Effect.Effect<A, E, R>,
   ttlMillis: number
 ): Effect.Effect<TtlCache<A, E, R>> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const entry = yield* Ref.make(Option.none<{ readonly value: A; readonly expiresAt: number }>())
     const lock = yield* Semaphore.make(1)
-    const fresh = Effect.gen(function*() {
+    const fresh = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       return Option.filter(yield* Ref.get(entry), (cached) => cached.expiresAt > now)
     })
-    const reload = Effect.gen(function*() {
+    const reload = Effect.gen(function* () {
       const value = yield* load
       const now = yield* Clock.currentTimeMillis
       yield* Ref.set(entry, Option.some({ value, expiresAt: now + ttlMillis }))
@@ -36,7 +36,10 @@ export const makeTtlCache = <A, E, R>(
         lock.withPermits(1)(
           forceRefresh
             ? reload
-            : Effect.flatMap(fresh, Option.match({ onNone: () => reload, onSome: (cached) => Effect.succeed(cached.value) }))
+            : Effect.flatMap(
+                fresh,
+                Option.match({ onNone: () => reload, onSome: (cached) => Effect.succeed(cached.value) })
+              )
         )
     }
   })

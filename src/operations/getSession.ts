@@ -42,7 +42,7 @@ export const getSession: Effect.Effect<MonoCloudSession | undefined, GetSessionE
 export const watchSession = (
   listener: (session: MonoCloudSession | undefined) => void
 ): Effect.Effect<never, never, SessionStore | SessionBroadcast> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const store = yield* SessionStore
     const broadcast = yield* SessionBroadcast
     const inOrder = yield* Semaphore.make(1)

@@ -45,7 +45,7 @@ export interface MonoCloudTokens extends AccessToken {
  * @category operations
  */
 export const getTokens = (options: GetTokensOptions = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     let session = yield* requireSession
     const key = tokenKeyFor(config, session, options)
@@ -60,7 +60,9 @@ export const getTokens = (options: GetTokensOptions = {}) =>
     }
     const token = findToken(session, key)
     if (token === undefined) {
-      return yield* Effect.fail(new MonoCloudValidationError({ check: "accessToken", detail: "Access token not found" }))
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "accessToken", detail: "Access token not found" })
+      )
     }
     return {
       ...token,

@@ -42,7 +42,7 @@ const withoutResponseParameters = (url: string): string => {
  * @since 0.1.0
  * @category operations
  */
-export const processCallback = Effect.gen(function*() {
+export const processCallback = Effect.gen(function* () {
   const config = yield* MonoCloudConfig
   const navigation = yield* Navigation
   const url = yield* navigation.currentUrl
@@ -63,7 +63,10 @@ export const processCallback = Effect.gen(function*() {
   yield* navigation.replaceUrl(withoutResponseParameters(url))
   if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {
     return yield* Effect.fail(
-      new MonoCloudValidationError({ check: "state", detail: "The pending sign-in or sign-out has expired: start it again" })
+      new MonoCloudValidationError({
+        check: "state",
+        detail: "The pending sign-in or sign-out has expired: start it again"
+      })
     )
   }
   if (transaction.value.kind === "signIn") {

@@ -21,13 +21,15 @@ import { SessionStore } from "../services/SessionStore.js"
  * @since 0.1.0
  * @category operations
  */
-export const refetchUserInfo = Effect.gen(function*() {
-  const run = Effect.gen(function*() {
+export const refetchUserInfo = Effect.gen(function* () {
+  const run = Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const session = yield* requireSession
     const token = findToken(session, tokenKeyFor(config, session, {}))
     if (token === undefined) {
-      return yield* Effect.fail(new MonoCloudValidationError({ check: "accessToken", detail: "Default token not found" }))
+      return yield* Effect.fail(
+        new MonoCloudValidationError({ check: "accessToken", detail: "Default token not found" })
+      )
     }
     if (!grants(token, "openid")) {
       return yield* Effect.fail(

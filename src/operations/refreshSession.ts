@@ -47,4 +47,5 @@ export const refreshSession = (options: RefreshOptions = {}) =>
       scopes: options.refreshGrantOptions?.scopes,
       onlyIfStale: false,
       fetchUserInfo: config.fetchUserinfo
-    })).pipe(Effect.asVoid)
+    })
+  ).pipe(Effect.asVoid)

@@ -40,12 +40,15 @@ const authorizationParams = (options: SignInOptions): AuthorizationParams => ({
 })
 
 const redirectSignIn = (options: SignInOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const navigation = yield* Navigation
     if ((yield* navigation.windowRole) === "iframe") {
       return yield* Effect.fail(
-        new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-in from inside an iframe" })
+        new MonoCloudJsError({
+          reason: "RedirectInFrame",
+          detail: "Cannot start a redirect sign-in from inside an iframe"
+        })
       )
     }
     const returnUrl = yield* checkReturnUrl(options.returnUrl)
@@ -61,10 +64,10 @@ const redirectSignIn = (options: SignInOptions) =>
   })
 
 const popupSignIn = (options: SignInOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
-    return yield* Effect.gen(function*() {
+    return yield* Effect.gen(function* () {
       const request = yield* buildAuthorizationRequest(authorizationParams(options), {
         mode: "popup",
         redirectUri: config.redirectUri,
@@ -91,6 +94,6 @@ const popupSignIn = (options: SignInOptions) =>
  * @category operations
  */
 export const signIn = (options: SignInOptions = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     return options.mode === "popup" ? yield* popupSignIn(options) : yield* redirectSignIn(options)
   })

@@ -38,10 +38,10 @@ export interface SignInSilentOptions {
  * @category operations
  */
 export const signInSilent = (options: SignInSilentOptions = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const frame = yield* SilentFrame
-    const run = Effect.gen(function*() {
+    const run = Effect.gen(function* () {
       const request = yield* buildAuthorizationRequest(
         { ...options, prompt: "none" },
         { mode: "silent", redirectUri: config.silentRedirectUri, appState: options.appState }

@@ -43,7 +43,7 @@ export interface SignOutOptions {
 }
 
 /** Removes the stored session and tells the other tabs; returns the ID token it held, if any. */
-const clearLocalSession = Effect.gen(function*() {
+const clearLocalSession = Effect.gen(function* () {
   const store = yield* SessionStore
   const stored = yield* store.get.pipe(Effect.orElseSucceed(() => Option.none<MonoCloudSession>()))
   yield* store.remove
@@ -56,7 +56,7 @@ const clearLocalSession = Effect.gen(function*() {
  * (OpenID Connect RP-Initiated Logout §2) with its transaction.
  */
 const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const returnUrl = yield* checkReturnUrl(options.returnUrl)
     const storedIdToken = yield* clearLocalSession
@@ -64,7 +64,10 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
     const metadata = yield* (yield* Discovery).metadata
     if (metadata.end_session_endpoint === undefined) {
       return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "endpoint", detail: "The provider does not advertise an end_session endpoint" })
+        new MonoCloudValidationError({
+          check: "endpoint",
+          detail: "The provider does not advertise an end_session endpoint"
+        })
       )
     }
     const redirectUri = removeTrailingSlash(options.postLogoutRedirectUri ?? config.postLogoutRedirectUri)
@@ -95,14 +98,17 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
  * @category operations
  */
 export const signOut = (options: SignOutOptions = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const navigation = yield* Navigation
     const federated = options.federatedSignOut ?? config.federatedSignOut
     const mode = options.mode ?? "redirect"
     if (federated && mode === "redirect" && (yield* navigation.windowRole) === "iframe") {
       return yield* Effect.fail(
-        new MonoCloudJsError({ reason: "RedirectInFrame", detail: "Cannot start a redirect sign-out from inside an iframe" })
+        new MonoCloudJsError({
+          reason: "RedirectInFrame",
+          detail: "Cannot start a redirect sign-out from inside an iframe"
+        })
       )
     }
     if (!federated) {
@@ -117,7 +123,7 @@ export const signOut = (options: SignOutOptions = {}) =>
       return yield* navigation.assign(request.url)
     }
     const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
-    yield* Effect.gen(function*() {
+    yield* Effect.gen(function* () {
       const request = yield* endSessionRequest(options, mode)
       const callbackUrl = yield* (yield* PopupTransport).run({
         popup,

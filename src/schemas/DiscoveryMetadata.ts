@@ -46,9 +46,7 @@ export type DiscoveryMetadata = typeof DiscoveryMetadata.Type
  * @category schemas
  */
 export const JsonWebKeySet = Schema.Struct({
-  keys: Schema.Array(
-    Schema.StructWithRest(Schema.Struct({ kty: Schema.String }), OtherMembers)
-  )
+  keys: Schema.Array(Schema.StructWithRest(Schema.Struct({ kty: Schema.String }), OtherMembers))
 })
 
 /**

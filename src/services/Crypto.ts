@@ -33,7 +33,12 @@ export class Crypto extends Context.Service<Crypto, CryptoService>()("@monocloud
 const webCrypto = Effect.suspend(() => {
   const crypto = (globalThis as { crypto?: globalThis.Crypto }).crypto
   return crypto?.subtle === undefined
-    ? Effect.fail(new MonoCloudJsError({ reason: "NoBrowser", detail: "Web Crypto is not available (is the page served over https?)" }))
+    ? Effect.fail(
+        new MonoCloudJsError({
+          reason: "NoBrowser",
+          detail: "Web Crypto is not available (is the page served over https?)"
+        })
+      )
     : Effect.succeed(crypto)
 })
 
@@ -48,7 +53,6 @@ export const layerWebCrypto: Layer.Layer<Crypto> = Layer.succeed(Crypto, {
     Effect.map(webCrypto, (crypto) => base64UrlEncode(crypto.getRandomValues(new Uint8Array(bytes)))),
   sha256: (text) =>
     Effect.flatMap(webCrypto, (crypto) =>
-      Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))).pipe(
-        Effect.map((digest) => base64UrlEncode(new Uint8Array(digest)))
-      )
+      Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))
+    ).pipe(Effect.map((digest) => base64UrlEncode(new Uint8Array(digest))))
 })

@@ -53,7 +53,7 @@ export class Discovery extends Context.Service<Discovery, DiscoveryService>()("@
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<DiscoveryService, never, MonoCloudConfig | OidcHttp> = Effect.gen(function*() {
+export const make: Effect.Effect<DiscoveryService, never, MonoCloudConfig | OidcHttp> = Effect.gen(function* () {
   const config = yield* MonoCloudConfig
   const http = yield* OidcHttp
   const metadata = yield* makeTtlCache(
@@ -71,7 +71,8 @@ export const make: Effect.Effect<DiscoveryService, never, MonoCloudConfig | Oidc
   )
   const jwks = yield* makeTtlCache(
     Effect.flatMap(metadata.get(false), (document) =>
-      requestDocument(http, { endpoint: "jwks", url: document.jwks_uri }, JsonWebKeySet)),
+      requestDocument(http, { endpoint: "jwks", url: document.jwks_uri }, JsonWebKeySet)
+    ),
     config.jwksCacheMillis
   )
   return { metadata: metadata.get(false), jwks: ({ forceRefresh }) => jwks.get(forceRefresh) }

@@ -45,7 +45,12 @@ export const make = (): InFlightService => {
         const deferred = Deferred.makeUnsafe<A, E>()
         running.set(key, deferred as Deferred.Deferred<unknown, unknown>)
         return effect.pipe(
-          Effect.onExit((exit) => Effect.andThen(Effect.sync(() => running.delete(key)), Deferred.done(deferred, exit)))
+          Effect.onExit((exit) =>
+            Effect.andThen(
+              Effect.sync(() => running.delete(key)),
+              Deferred.done(deferred, exit)
+            )
+          )
         )
       })
   }

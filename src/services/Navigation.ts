@@ -136,7 +136,9 @@ export interface TestNavigationHandle {
  * @since 0.1.0
  * @category testing
  */
-export const makeTestNavigation = (initialUrl: string): {
+export const makeTestNavigation = (
+  initialUrl: string
+): {
   readonly layer: Layer.Layer<Navigation>
   readonly handle: TestNavigationHandle
 } => {

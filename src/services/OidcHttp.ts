@@ -83,7 +83,8 @@ export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? 
  */
 export const requestInit = (request: OidcRequest, signal: AbortSignal): RequestInit => {
   const common = { redirect: "manual", signal } as const
-  if (request.form === undefined) return { ...common, method: "GET", headers: { accept: "application/json", ...request.headers } }
+  if (request.form === undefined)
+    return { ...common, method: "GET", headers: { accept: "application/json", ...request.headers } }
   return {
     ...common,
     method: "POST",
@@ -110,7 +111,12 @@ export const make = (fetchFunction: FetchFunction, timeoutMillis: number): OidcH
       try: (signal) => fetchFunction(request.url, requestInit(request, signal)).then(readResponse),
       // Keep only the underlying network error, never the request (its form body holds tokens).
       catch: (cause) =>
-        new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
+        new MonoCloudHttpError({
+          reason: "Transport",
+          endpoint: request.endpoint,
+          url: urlForErrors(request.url),
+          cause
+        })
     }).pipe(withTimeout("http", timeoutMillis))
 })
 
@@ -123,4 +129,7 @@ const globalFetch: FetchFunction = (input, init) => globalThis.fetch(input, init
  * @category layers
  */
 export const layerFetch = (fetchFunction: FetchFunction = globalFetch): Layer.Layer<OidcHttp, never, MonoCloudConfig> =>
-  Layer.effect(OidcHttp, Effect.map(MonoCloudConfig, (config) => make(fetchFunction, config.httpTimeoutMillis)))
+  Layer.effect(
+    OidcHttp,
+    Effect.map(MonoCloudConfig, (config) => make(fetchFunction, config.httpTimeoutMillis))
+  )

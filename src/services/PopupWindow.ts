@@ -74,7 +74,9 @@ export interface PopupTransportService {
  * @since 0.1.0
  * @category tags
  */
-export class PopupTransport extends Context.Service<PopupTransport, PopupTransportService>()("@monocloud/auth-web-js/PopupTransport") {}
+export class PopupTransport extends Context.Service<PopupTransport, PopupTransportService>()(
+  "@monocloud/auth-web-js/PopupTransport"
+) {}
 
 const POLL_MILLIS = 100
 
@@ -88,8 +90,9 @@ const failWhenClosed = (popup: Window): Effect.Effect<never, MonoCloudJsError> =
 
 const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError> => {
   const popup = params.popup
-  if (popup === null) return Effect.fail(new MonoCloudJsError({ reason: "PopupBlocked", detail: "Could not open popup" }))
-  return Effect.gen(function*() {
+  if (popup === null)
+    return Effect.fail(new MonoCloudJsError({ reason: "PopupBlocked", detail: "Could not open popup" }))
+  return Effect.gen(function* () {
     yield* Effect.addFinalizer(() => Effect.sync(() => popup.close()))
     const callback = yield* listenForCallback({
       from: () => popup,
@@ -111,9 +114,10 @@ const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeout
  * @since 0.1.0
  * @category combinators
  */
-export const closeOnFailure = (popup: Window | null) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.onError(effect, () => Effect.sync(() => popup?.close()))
+export const closeOnFailure =
+  (popup: Window | null) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.onError(effect, () => Effect.sync(() => popup?.close()))
 
 /**
  * The popup it was given, or a newly opened one of the configured size.

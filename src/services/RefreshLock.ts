@@ -41,7 +41,9 @@ export interface RefreshLockService {
  * @since 0.1.0
  * @category tags
  */
-export class RefreshLock extends Context.Service<RefreshLock, RefreshLockService>()("@monocloud/auth-web-js/RefreshLock") {}
+export class RefreshLock extends Context.Service<RefreshLock, RefreshLockService>()(
+  "@monocloud/auth-web-js/RefreshLock"
+) {}
 
 /**
  * Lock options.
@@ -81,11 +83,7 @@ const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLoc
     withLock: (name, effect) =>
       Effect.acquireUseRelease(
         claim(name),
-        ({ granted }) =>
-          granted.pipe(
-            withTimeout("lock", timeoutMillis),
-            Effect.andThen(effect)
-          ),
+        ({ granted }) => granted.pipe(withTimeout("lock", timeoutMillis), Effect.andThen(effect)),
         ({ release }, exit) => releaseAfter(release, exit)
       )
   }
@@ -95,21 +93,23 @@ const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLoc
  * Claims through `navigator.locks`: the lock is held until the abort signal fires, which also
  * withdraws a request still waiting.
  */
-const webLockClaim = (locks: LockManager) => (name: string): Effect.Effect<Claim> =>
-  Effect.gen(function*() {
-    const granted = yield* Deferred.make<void>()
-    const controller = new AbortController()
-    const held = new Promise<void>((resolve) => controller.signal.addEventListener("abort", () => resolve()))
-    yield* Effect.sync(() =>
-      locks
-        .request(name, { signal: controller.signal }, () => {
-          Deferred.doneUnsafe(granted, Effect.void)
-          return held
-        })
-        .catch((error: unknown) => Deferred.doneUnsafe(granted, Effect.die(error)))
-    )
-    return { granted: Deferred.await(granted), release: Effect.sync(() => controller.abort()) }
-  })
+const webLockClaim =
+  (locks: LockManager) =>
+  (name: string): Effect.Effect<Claim> =>
+    Effect.gen(function* () {
+      const granted = yield* Deferred.make<void>()
+      const controller = new AbortController()
+      const held = new Promise<void>((resolve) => controller.signal.addEventListener("abort", () => resolve()))
+      yield* Effect.sync(() =>
+        locks
+          .request(name, { signal: controller.signal }, () => {
+            Deferred.doneUnsafe(granted, Effect.void)
+            return held
+          })
+          .catch((error: unknown) => Deferred.doneUnsafe(granted, Effect.die(error)))
+      )
+      return { granted: Deferred.await(granted), release: Effect.sync(() => controller.abort()) }
+    })
 
 /**
  * What the holder of a tab-local permit does: completes `granted` once the lock is held, then
@@ -131,7 +131,7 @@ const semaphoreClaim = (hold: Hold): ((name: string) => Effect.Effect<Claim>) =>
     return created
   }
   return (name) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const granted = yield* Deferred.make<void>()
       const holder = yield* Effect.forkDetach(
         // Interruptible although forked inside `acquireUseRelease`'s uninterruptible acquire, so release can end it.
@@ -159,44 +159,49 @@ const LEASE_TIMING: LeaseTiming = { pollMillis: 50, confirmMillis: 50, leaseMill
  * keeps it only if its write survived; it renews the lease while it holds it and removes it when
  * done. Storage failures are treated as "no lease" so the tab-local permit still applies.
  */
-const holdStorageLease = (storage: Storage, timing: LeaseTiming): Hold => (name, granted) => {
-  const key = `${name}.lease`
-  const owner = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`
-  const read = (): { readonly owner?: unknown; readonly expiresAt?: unknown } | undefined => {
-    try {
-      const parsed: unknown = JSON.parse(storage.getItem(key) ?? "null")
-      return typeof parsed === "object" && parsed !== null ? parsed : undefined
-    } catch {
-      return undefined
-    }
-  }
-  const write = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    Effect.sync(() => {
+const holdStorageLease =
+  (storage: Storage, timing: LeaseTiming): Hold =>
+  (name, granted) => {
+    const key = `${name}.lease`
+    const owner = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`
+    const read = (): { readonly owner?: unknown; readonly expiresAt?: unknown } | undefined => {
       try {
-        storage.setItem(key, JSON.stringify({ owner, expiresAt: now + timing.leaseMillis }))
+        const parsed: unknown = JSON.parse(storage.getItem(key) ?? "null")
+        return typeof parsed === "object" && parsed !== null ? parsed : undefined
       } catch {
-        // Without storage only the tab-local permit remains.
+        return undefined
       }
-    }))
-  const isFree = Effect.map(Clock.currentTimeMillis, (now) => {
-    const lease = read()
-    return lease === undefined || typeof lease.expiresAt !== "number" || lease.expiresAt <= now
-  })
-  const tryOnce: Effect.Effect<boolean> = Effect.flatMap(isFree, (free) =>
-    free
-      ? write.pipe(
-        Effect.andThen(Effect.sleep(Duration.millis(timing.confirmMillis))),
-        Effect.map(() => read()?.owner === owner || read() === undefined)
-      )
-      : Effect.succeed(false))
-  const acquire: Effect.Effect<void> = Effect.flatMap(tryOnce, (won) =>
-    won ? Effect.void : Effect.andThen(Effect.sleep(Duration.millis(timing.pollMillis)), acquire))
-  const renew = Effect.forever(Effect.andThen(Effect.sleep(Duration.millis(timing.leaseMillis / 3)), write))
-  const giveUp = Effect.sync(() => {
-    if (read()?.owner === owner) storage.removeItem(key)
-  })
-  return acquire.pipe(Effect.andThen(granted), Effect.andThen(renew), Effect.ensuring(giveUp))
-}
+    }
+    const write = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.sync(() => {
+        try {
+          storage.setItem(key, JSON.stringify({ owner, expiresAt: now + timing.leaseMillis }))
+        } catch {
+          // Without storage only the tab-local permit remains.
+        }
+      })
+    )
+    const isFree = Effect.map(Clock.currentTimeMillis, (now) => {
+      const lease = read()
+      return lease === undefined || typeof lease.expiresAt !== "number" || lease.expiresAt <= now
+    })
+    const tryOnce: Effect.Effect<boolean> = Effect.flatMap(isFree, (free) =>
+      free
+        ? write.pipe(
+            Effect.andThen(Effect.sleep(Duration.millis(timing.confirmMillis))),
+            Effect.map(() => read()?.owner === owner || read() === undefined)
+          )
+        : Effect.succeed(false)
+    )
+    const acquire: Effect.Effect<void> = Effect.flatMap(tryOnce, (won) =>
+      won ? Effect.void : Effect.andThen(Effect.sleep(Duration.millis(timing.pollMillis)), acquire)
+    )
+    const renew = Effect.forever(Effect.andThen(Effect.sleep(Duration.millis(timing.leaseMillis / 3)), write))
+    const giveUp = Effect.sync(() => {
+      if (read()?.owner === owner) storage.removeItem(key)
+    })
+    return acquire.pipe(Effect.andThen(granted), Effect.andThen(renew), Effect.ensuring(giveUp))
+  }
 
 /**
  * Web Locks (`navigator.locks.request`) when the browser has them; otherwise a `localStorage`
@@ -213,7 +218,10 @@ export const layerBrowser = (options: RefreshLockOptions = {}): Layer.Layer<Refr
     const storage = typeof localStorage === "undefined" ? undefined : localStorage
     return storage === undefined
       ? make(semaphoreClaim(holdPermit), options)
-      : make(semaphoreClaim(holdStorageLease(storage, LEASE_TIMING)), { settleMillis: CROSS_TAB_SETTLE_MILLIS, ...options })
+      : make(semaphoreClaim(holdStorageLease(storage, LEASE_TIMING)), {
+          settleMillis: CROSS_TAB_SETTLE_MILLIS,
+          ...options
+        })
   })
 
 /**

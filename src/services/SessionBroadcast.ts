@@ -39,11 +39,16 @@ export interface SessionBroadcastService {
  * @since 0.1.0
  * @category tags
  */
-export class SessionBroadcast extends Context.Service<SessionBroadcast, SessionBroadcastService>()("@monocloud/auth-web-js/SessionBroadcast") {}
+export class SessionBroadcast extends Context.Service<SessionBroadcast, SessionBroadcastService>()(
+  "@monocloud/auth-web-js/SessionBroadcast"
+) {}
 
-const eventTypes: ReadonlyArray<unknown> = ["signedIn", "refreshed", "signedOut", "userUpdated"] satisfies ReadonlyArray<
-  SessionEvent["type"]
->
+const eventTypes: ReadonlyArray<unknown> = [
+  "signedIn",
+  "refreshed",
+  "signedOut",
+  "userUpdated"
+] satisfies ReadonlyArray<SessionEvent["type"]>
 
 const isSessionEvent = (data: unknown): data is SessionEvent =>
   Predicate.hasProperty(data, "type") && eventTypes.includes(data.type)
@@ -60,7 +65,7 @@ const noop: SessionBroadcastService = { publish: () => Effect.void, subscribe: (
 export const layerBrowser = (channelName: string): Layer.Layer<SessionBroadcast> =>
   Layer.effect(
     SessionBroadcast,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       // Outside a browser page (server-side rendering, Node) there are no other tabs to tell, and an
       // open channel would keep the process alive.
       if (typeof window === "undefined" || typeof BroadcastChannel === "undefined") return noop

@@ -35,7 +35,9 @@ export interface SessionStoreService {
  * @since 0.1.0
  * @category tags
  */
-export class SessionStore extends Context.Service<SessionStore, SessionStoreService>()("@monocloud/auth-web-js/SessionStore") {}
+export class SessionStore extends Context.Service<SessionStore, SessionStoreService>()(
+  "@monocloud/auth-web-js/SessionStore"
+) {}
 
 /** Sessions written by the reference SDK are plain JSON of the session, without the envelope. */
 const LegacySession = Schema.fromJsonString(MonoCloudSession)
@@ -44,8 +46,13 @@ const decodeStored = (raw: string) =>
   Schema.decodeUnknownEffect(StoredSession)(raw).pipe(
     Effect.map((stored) => stored.session),
     Effect.catch(() => Schema.decodeUnknownEffect(LegacySession)(raw)),
-    Effect.mapError((cause) =>
-      new MonoCloudValidationError({ check: "storedData", detail: "The stored session is not a valid session", cause })
+    Effect.mapError(
+      (cause) =>
+        new MonoCloudValidationError({
+          check: "storedData",
+          detail: "The stored session is not a valid session",
+          cause
+        })
     )
   )
 
@@ -60,9 +67,11 @@ const encodeStored = Schema.encodeSync(StoredSession)
 export const make = (storage: IStorage, key: string): SessionStoreService => {
   const store = storageEffects(storage)
   return {
-    get: store.get(key).pipe(
-      Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeStored(raw))))
-    ),
+    get: store
+      .get(key)
+      .pipe(
+        Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeStored(raw))))
+      ),
     set: (session) => store.set(key, encodeStored({ version: 1, session })),
     remove: store.remove(key)
   }
@@ -75,7 +84,10 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
  * @category layers
  */
 export const layer = (storage: IStorage): Layer.Layer<SessionStore, never, MonoCloudConfig> =>
-  Layer.effect(SessionStore, Effect.map(MonoCloudConfig, (config) => make(storage, config.sessionStorageKey)))
+  Layer.effect(
+    SessionStore,
+    Effect.map(MonoCloudConfig, (config) => make(storage, config.sessionStorageKey))
+  )
 
 /**
  * A session store in memory, for tests.

@@ -45,7 +45,9 @@ export interface SilentFrameService {
  * @since 0.1.0
  * @category tags
  */
-export class SilentFrame extends Context.Service<SilentFrame, SilentFrameService>()("@monocloud/auth-web-js/SilentFrame") {}
+export class SilentFrame extends Context.Service<SilentFrame, SilentFrameService>()(
+  "@monocloud/auth-web-js/SilentFrame"
+) {}
 
 const refuse = (reason: MonoCloudJsError["reason"], detail: string) =>
   Effect.fail(new MonoCloudJsError({ reason, detail }))
@@ -65,7 +67,7 @@ const hiddenFrame = Effect.acquireRelease(
 )
 
 const runInFrame = (params: SilentFrameParams) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     if (typeof window === "undefined") return yield* refuse("NoBrowser", "There is no browser window")
     if (window.crossOriginIsolated) {
       return yield* refuse("CrossOriginIsolated", "Cannot create iframe in a cross-origin-isolated context")

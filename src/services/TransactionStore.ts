@@ -35,7 +35,9 @@ export interface TransactionStoreService {
  * @since 0.1.0
  * @category tags
  */
-export class TransactionStore extends Context.Service<TransactionStore, TransactionStoreService>()("@monocloud/auth-web-js/TransactionStore") {}
+export class TransactionStore extends Context.Service<TransactionStore, TransactionStoreService>()(
+  "@monocloud/auth-web-js/TransactionStore"
+) {}
 
 const StoredTransaction = Schema.fromJsonString(AuthTransaction)
 
@@ -56,15 +58,16 @@ export const make = (storage: IStorage, prefix: string): TransactionStoreService
           raw === null
             ? Effect.succeedNone
             : Schema.decodeUnknownEffect(StoredTransaction)(raw).pipe(
-              Effect.asSome,
-              Effect.mapError((cause) =>
-                new MonoCloudValidationError({
-                  check: "storedData",
-                  detail: "The stored sign-in transaction is corrupt",
-                  cause
-                })
+                Effect.asSome,
+                Effect.mapError(
+                  (cause) =>
+                    new MonoCloudValidationError({
+                      check: "storedData",
+                      detail: "The stored sign-in transaction is corrupt",
+                      cause
+                    })
+                )
               )
-            )
         )
       )
   }
@@ -77,7 +80,10 @@ export const make = (storage: IStorage, prefix: string): TransactionStoreService
  * @category layers
  */
 export const layer = (storage: IStorage): Layer.Layer<TransactionStore, never, MonoCloudConfig> =>
-  Layer.effect(TransactionStore, Effect.map(MonoCloudConfig, (config) => make(storage, config.transactionKeyPrefix)))
+  Layer.effect(
+    TransactionStore,
+    Effect.map(MonoCloudConfig, (config) => make(storage, config.transactionKeyPrefix))
+  )
 
 /**
  * Transactions in `window.sessionStorage` (per tab, survives the redirect to the provider).

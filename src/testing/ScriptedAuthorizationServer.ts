@@ -88,9 +88,7 @@ export type ScriptedReply = HttpReply | NetworkErrorReply | HangingReply
  * @category testing
  */
 export type Script =
-  | ScriptedReply
-  | Promise<ScriptedReply>
-  | ((request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>)
+  ScriptedReply | Promise<ScriptedReply> | ((request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>)
 
 /**
  * The body of a successful token response built by `tokenReply`.
@@ -247,7 +245,8 @@ const readRequest = async (
   const source = typeof input === "string" || "href" in input ? undefined : input
   const url = new URL(typeof input === "string" ? input : "href" in input ? input.href : input.url)
   const headers = new Headers(init?.headers ?? source?.headers)
-  const body = init?.body != null ? await new Response(init.body).text() : source === undefined ? "" : await source.text()
+  const body =
+    init?.body != null ? await new Response(init.body).text() : source === undefined ? "" : await source.text()
   const isForm = headers.get("content-type")?.includes("application/x-www-form-urlencoded") === true
   const bearer = /^Bearer +(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1]
   return {
@@ -267,7 +266,9 @@ const withAbort = <A>(signal: AbortSignal | null | undefined, run: () => Promise
   return new Promise<A>((resolve, reject) => {
     const onAbort = () => reject(signal.reason)
     signal.addEventListener("abort", onAbort, { once: true })
-    run().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort))
+    run()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", onAbort))
   })
 }
 
@@ -276,11 +277,12 @@ const sleep = (millis: number | undefined): Promise<void> =>
 
 const toResponse = (reply: HttpReply): Response => {
   const headers = new Headers(reply.headers)
-  const [body, contentType] = reply.json !== undefined
-    ? [JSON.stringify(reply.json), "application/json"]
-    : reply.body !== undefined
-    ? [reply.body, "text/plain;charset=UTF-8"]
-    : [null, undefined]
+  const [body, contentType] =
+    reply.json !== undefined
+      ? [JSON.stringify(reply.json), "application/json"]
+      : reply.body !== undefined
+        ? [reply.body, "text/plain;charset=UTF-8"]
+        : [null, undefined]
   if (contentType !== undefined && !headers.has("content-type")) headers.set("content-type", contentType)
   return new Response(body, { status: reply.status ?? 200, headers })
 }
@@ -386,8 +388,9 @@ export const makeScriptedAuthorizationServer = async (
     verify: () => {
       const problems = [
         ...unexpected.map((request) => `unexpected ${request.method} ${routeKey(request.url)} (${request.endpoint})`),
-        ...Array.from(queues, ([endpoint, queue]) => queue.length > 0 ? `${queue.length} unused ${endpoint} script(s)` : "")
-          .filter((problem) => problem !== "")
+        ...Array.from(queues, ([endpoint, queue]) =>
+          queue.length > 0 ? `${queue.length} unused ${endpoint} script(s)` : ""
+        ).filter((problem) => problem !== "")
       ]
       if (problems.length > 0) throw new Error(`Scripted authorization server: ${problems.join("; ")}`)
     },

@@ -60,5 +60,6 @@ export const answerAuthorize = async (
  * @category testing
  */
 export const authorizeResponder =
-  (server: ScriptedAuthorizationServer, answer: AuthorizeAnswer = {}) => (authorizeUrl: string) =>
+  (server: ScriptedAuthorizationServer, answer: AuthorizeAnswer = {}) =>
+  (authorizeUrl: string) =>
     Effect.promise(() => answerAuthorize(server, authorizeUrl, answer))

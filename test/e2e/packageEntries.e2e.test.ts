@@ -6,10 +6,20 @@ import { execFileSync } from "node:child_process"
 import { describe, expect, it } from "vitest"
 import { REPO_ROOT } from "./support/serve.mjs"
 
-const ENTRIES = ["@monocloud/auth-web-js", "@monocloud/auth-web-js/effect", "@monocloud/auth-web-js/testing", "@monocloud/auth-web-js/utils"]
+const ENTRIES = [
+  "@monocloud/auth-web-js",
+  "@monocloud/auth-web-js/effect",
+  "@monocloud/auth-web-js/testing",
+  "@monocloud/auth-web-js/utils"
+]
 
 const runNode = (args: Array<string>) =>
-  execFileSync(process.execPath, args, { cwd: REPO_ROOT, encoding: "utf8", timeout: 20_000, stdio: ["ignore", "pipe", "pipe"] }).trim()
+  execFileSync(process.execPath, args, {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    timeout: 20_000,
+    stdio: ["ignore", "pipe", "pipe"]
+  }).trim()
 
 describe("package entries", () => {
   it.each(ENTRIES)("%s can be required and imported by name without a DOM", (entry) => {

@@ -153,7 +153,13 @@ describe("e2e infrastructure (no SDK)", () => {
     expect(tokens.access_token).toEqual(expect.any(String))
     expect(tokens.refresh_token).toEqual(expect.any(String))
     const id = claimsOf(tokens.id_token as string)
-    expect(id).toMatchObject({ iss: provider.issuer, aud: "spa", sub: "demo", email: "demo@example.com", name: "Demo User" })
+    expect(id).toMatchObject({
+      iss: provider.issuer,
+      aud: "spa",
+      sub: "demo",
+      email: "demo@example.com",
+      name: "Demo User"
+    })
     // the login/consent pages never reached outside localhost (remote fonts stripped)
     expect(external).toEqual([])
   })
@@ -182,7 +188,9 @@ describe("e2e infrastructure (no SDK)", () => {
     const fresh = await newPage(browser)
     try {
       await fresh.page.goto(app.url("/"))
-      const landed = new URL(await inHiddenIframe(fresh.page, authorization("/silent-callback.html", { prompt: "none" }).url))
+      const landed = new URL(
+        await inHiddenIframe(fresh.page, authorization("/silent-callback.html", { prompt: "none" }).url)
+      )
       expect(landed.searchParams.get("error")).toBe("login_required")
       expect(landed.searchParams.get("code")).toBeNull()
     } finally {
@@ -197,13 +205,21 @@ describe("e2e infrastructure (no SDK)", () => {
     expect(faulted).toEqual({ status: 503, body: { error: "server_error", error_description: "injected fault" } })
 
     provider.setAccessTokenTtl(5)
-    const refreshed = await tokenRequest(page, { grant_type: "refresh_token", refresh_token: first, resource: DEFAULT_API })
+    const refreshed = await tokenRequest(page, {
+      grant_type: "refresh_token",
+      refresh_token: first,
+      resource: DEFAULT_API
+    })
     provider.setAccessTokenTtl(60)
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200)
     expect(refreshed.body.expires_in).toBe(5)
     expect(refreshed.body.refresh_token).toEqual(expect.any(String))
     expect(refreshed.body.refresh_token).not.toBe(first)
-    expect(claimsOf(refreshed.body.access_token as string)).toMatchObject({ aud: DEFAULT_API, sub: "demo", scope: "read:data" })
+    expect(claimsOf(refreshed.body.access_token as string)).toMatchObject({
+      aud: DEFAULT_API,
+      sub: "demo",
+      scope: "read:data"
+    })
     expect(provider.events.refreshTokenReuse).toHaveLength(0)
 
     const replay = await tokenRequest(page, { grant_type: "refresh_token", refresh_token: first })
@@ -212,7 +228,10 @@ describe("e2e infrastructure (no SDK)", () => {
     expect(provider.events.refreshTokenReuse).toHaveLength(1)
 
     // replay detection revoked the whole grant, including the newest refresh token
-    const after = await tokenRequest(page, { grant_type: "refresh_token", refresh_token: refreshed.body.refresh_token as string })
+    const after = await tokenRequest(page, {
+      grant_type: "refresh_token",
+      refresh_token: refreshed.body.refresh_token as string
+    })
     expect(after.body.error).toBe("invalid_grant")
     expect(provider.events.serverErrors).toEqual([])
     await context.close()
@@ -225,7 +244,10 @@ describe("e2e infrastructure (no SDK)", () => {
       await other.page.goto(app.url("/").replace("127.0.0.1", "localhost"))
       const error = await other.page.evaluate(async (url) => {
         try {
-          await fetch(url, { method: "POST", body: new URLSearchParams({ client_id: "spa", grant_type: "refresh_token", refresh_token: "x" }) })
+          await fetch(url, {
+            method: "POST",
+            body: new URLSearchParams({ client_id: "spa", grant_type: "refresh_token", refresh_token: "x" })
+          })
           return "no error"
         } catch (e) {
           return String(e)
@@ -281,10 +303,15 @@ describe("e2e infrastructure (no SDK)", () => {
       expect(new URL(opener.url()).searchParams.get("state")).toBe("bye")
       expect(provider.events.endSessions).toBe(1)
 
-      const silent = new URL(await inHiddenIframe(opener, authorization("/silent-callback.html", { prompt: "none" }).url))
+      const silent = new URL(
+        await inHiddenIframe(opener, authorization("/silent-callback.html", { prompt: "none" }).url)
+      )
       expect(silent.searchParams.get("error")).toBe("login_required")
       // refresh tokens without offline_access are bound to the provider session
-      const refresh = await tokenRequest(opener, { grant_type: "refresh_token", refresh_token: aliceTokens.refresh_token as string })
+      const refresh = await tokenRequest(opener, {
+        grant_type: "refresh_token",
+        refresh_token: aliceTokens.refresh_token as string
+      })
       expect(refresh.body.error).toBe("invalid_grant")
     } finally {
       await ctx.close()
@@ -301,19 +328,25 @@ describe("e2e infrastructure (no SDK)", () => {
       const bobTokens = await exchange(bobPage, bobPage.url(), "/callback", verifier, state)
 
       expect(await provider.revokeGrantsFor("bob")).toBe(1)
-      const refresh = await tokenRequest(bobPage, { grant_type: "refresh_token", refresh_token: bobTokens.refresh_token as string })
+      const refresh = await tokenRequest(bobPage, {
+        grant_type: "refresh_token",
+        refresh_token: bobTokens.refresh_token as string
+      })
       expect(refresh.body.error).toBe("invalid_grant")
-      const noGrant = new URL(await inHiddenIframe(bobPage, authorization("/silent-callback.html", { prompt: "none" }).url))
+      const noGrant = new URL(
+        await inHiddenIframe(bobPage, authorization("/silent-callback.html", { prompt: "none" }).url)
+      )
       expect(noGrant.searchParams.get("error")).toBe("consent_required")
 
       expect(await provider.endSessionsFor("bob")).toBe(1)
-      const noSession = new URL(await inHiddenIframe(bobPage, authorization("/silent-callback.html", { prompt: "none" }).url))
+      const noSession = new URL(
+        await inHiddenIframe(bobPage, authorization("/silent-callback.html", { prompt: "none" }).url)
+      )
       expect(noSession.searchParams.get("error")).toBe("login_required")
     } finally {
       await ctx.close()
     }
   })
-
 })
 
 describe("e2e test app", () => {

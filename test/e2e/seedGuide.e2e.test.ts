@@ -23,7 +23,11 @@ const GUIDE_CLIENT = {
 const signedIn = async (prefix: string) => {
   const opened = await stack.open(GUIDE_CLIENT)
   const login = freshUser(prefix)
-  const session = await signInByRedirect(stack, opened.page, { login, logs: opened.logs, signIn: { prompt: "consent" } })
+  const session = await signInByRedirect(stack, opened.page, {
+    login,
+    logs: opened.logs,
+    signIn: { prompt: "consent" }
+  })
   return { ...opened, login, session }
 }
 

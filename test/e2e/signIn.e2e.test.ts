@@ -26,7 +26,8 @@ describe("redirect sign-in", () => {
     // the prompts submitted on the provider's interaction pages
     const prompts: string[] = []
     page.on("request", (r) => {
-      if (r.method() === "POST" && r.url().includes("/interaction/")) prompts.push(new URLSearchParams(r.postData() ?? "").get("prompt") ?? "?")
+      if (r.method() === "POST" && r.url().includes("/interaction/"))
+        prompts.push(new URLSearchParams(r.postData() ?? "").get("prompt") ?? "?")
     })
 
     const session = await signInByRedirect(stack, page, { login: "demo", logs })
@@ -48,7 +49,10 @@ describe("redirect sign-in", () => {
   it("honours a same-origin returnUrl and refuses another origin", async () => {
     const { page, logs } = await stack.open()
     const refused = await attempt(page, () => window.client!.signIn({ returnUrl: "https://elsewhere.example/" }))
-    expect(refused.ok ? "navigated" : refused.error).toMatchObject({ name: "MonoCloudValidationError", fields: { check: "returnUrl" } })
+    expect(refused.ok ? "navigated" : refused.error).toMatchObject({
+      name: "MonoCloudValidationError",
+      fields: { check: "returnUrl" }
+    })
     expect(page.url()).toBe(stack.app.url("/"))
 
     const login = freshUser("returner")
@@ -98,7 +102,9 @@ describe("silent sign-in", () => {
     const session = unwrap(await signInSilent(tab), logs)
     expect(session.user).toMatchObject({ sub: login, email: `${login}@example.com` })
     expect(await getSession(tab)).toEqual(session)
-    expect(stack.op.events.authorizations.filter((a) => a.at >= since)).toEqual([expect.objectContaining({ ok: true, prompt: "none" })])
+    expect(stack.op.events.authorizations.filter((a) => a.at >= since)).toEqual([
+      expect.objectContaining({ ok: true, prompt: "none" })
+    ])
     // the hidden frame came back to the static page and is gone; the tab never navigated
     expect(stack.app.requests.some((r) => r.path === "/silent-callback.html")).toBe(true)
     expect(await tab.evaluate(() => document.querySelectorAll("iframe").length)).toBe(0)

@@ -89,7 +89,12 @@ describe("refetchUserInfo", () => {
     const userinfoCalls = stack.op.events.requestsTo("userinfo").length
     await call(page, () => window.client!.refetchUserInfo())
     const after = (await getSession(page))!
-    expect(after.user).toMatchObject({ sub: login, name: "Renamed Person", given_name: "Renamed", email: `${login}@example.com` })
+    expect(after.user).toMatchObject({
+      sub: login,
+      name: "Renamed Person",
+      given_name: "Renamed",
+      email: `${login}@example.com`
+    })
     expect(stack.op.events.requestsTo("userinfo")).toHaveLength(userinfoCalls + 1)
     // tokens untouched
     expect(after.accessTokens).toEqual(session.accessTokens)
@@ -107,7 +112,9 @@ describe("getTokens", () => {
 
     const since = Date.now()
     const tokens = await call(page, () => window.client!.getTokens())
-    expect(tokenRequestsSince(stack.op, since)).toEqual([expect.objectContaining({ grantType: "refresh_token", ok: true })])
+    expect(tokenRequestsSince(stack.op, since)).toEqual([
+      expect.objectContaining({ grantType: "refresh_token", ok: true })
+    ])
     expect(tokens.accessToken).not.toBe(stale.accessToken)
     expect(tokens.isExpired).toBe(false)
     expect(tokens.refreshToken).not.toBe(session.refreshToken)
@@ -138,7 +145,10 @@ describe("two tabs", () => {
     // hold the first token response a little so both refreshes overlap
     stack.op.failNext({ path: "/token", delayMs: 400 })
     const both = await Promise.all([page, other].map((p) => attempt(p, () => window.client!.refreshSession())))
-    expect(both.map((o) => o.ok), JSON.stringify(both)).toEqual([true, true])
+    expect(
+      both.map((o) => o.ok),
+      JSON.stringify(both)
+    ).toEqual([true, true])
 
     // each tab's session holds a refresh token that still works
     for (const tab of [page, other]) {

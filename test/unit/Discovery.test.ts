@@ -10,7 +10,7 @@ const discoveryOf = (server: Parameters<typeof engineLayer>[0], overrides: Param
 
 describe("Discovery", () => {
   it.effect("fetches the metadata once from the well-known URL and serves it from the cache", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       const discovery = yield* discoveryOf(server)
       const first = yield* discovery.metadata
@@ -22,17 +22,19 @@ describe("Discovery", () => {
       expect(requests).toHaveLength(1)
       expect(requests[0]?.url.href).toBe(`${server.issuer}/.well-known/openid-configuration`)
       expect(requests[0]?.method).toBe("GET")
-    }))
+    })
+  )
 
   it.effect("keeps unknown metadata members", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer({ metadata: { x_custom: "kept" } })
       const metadata = yield* (yield* discoveryOf(server)).metadata
       expect(metadata["x_custom"]).toBe("kept")
-    }))
+    })
+  )
 
   it.effect("fetches the metadata again once metadataCacheDuration has passed", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       const discovery = yield* discoveryOf(server, { metadataCacheDuration: 60 })
       yield* discovery.metadata
@@ -44,10 +46,11 @@ describe("Discovery", () => {
       expect(server.requestsTo("discovery")).toHaveLength(2)
       yield* discovery.metadata
       expect(server.requestsTo("discovery")).toHaveLength(2)
-    }))
+    })
+  )
 
   it.effect("does not cache a failure: the next call asks again", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { status: 503, body: "unavailable" })
       const discovery = yield* discoveryOf(server)
@@ -60,10 +63,11 @@ describe("Discovery", () => {
       expect(metadata.issuer).toBe(server.issuer)
       expect(server.requestsTo("discovery")).toHaveLength(2)
       server.verify()
-    }))
+    })
+  )
 
   it.effect("fails with ValidationError discovery when the metadata names another issuer, and does not cache it", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, issuer: "https://evil.example.test" } })
       const discovery = yield* discoveryOf(server)
@@ -72,57 +76,63 @@ describe("Discovery", () => {
       expect((error as MonoCloudValidationError).check).toBe("discovery")
       expect((yield* discovery.metadata).issuer).toBe(server.issuer)
       expect(server.requestsTo("discovery")).toHaveLength(2)
-    }))
+    })
+  )
 
   it.effect("fails with ValidationError discovery for an issuer that differs only by a trailing slash", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, issuer: `${server.issuer}/` } })
       const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
       expect(error._tag).toBe("MonoCloudValidationError")
       expect((error as MonoCloudValidationError).check).toBe("discovery")
-    }))
+    })
+  )
 
   it.effect("fails with HttpError Decode when token_endpoint is missing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, token_endpoint: undefined } })
       const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
       expect(error._tag).toBe("MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("Decode")
       expect((error as MonoCloudHttpError).endpoint).toBe("discovery")
-    }))
+    })
+  )
 
   it.effect("fails with HttpError Decode when an endpoint is not a URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, userinfo_endpoint: "not a url" } })
       const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
       expect(error._tag).toBe("MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("Decode")
-    }))
+    })
+  )
 
   it.effect("fails with HttpError Decode when the document is not JSON", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { body: "<html>login</html>" })
       const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
       expect(error._tag).toBe("MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("Decode")
-    }))
+    })
+  )
 
   it.effect("passes an OAuth error from the discovery endpoint through as MonoCloudOPError", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", server.oauthError("invalid_request", "no", 404))
       const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
       expect(error._tag).toBe("MonoCloudOPError")
       expect((error as MonoCloudOPError).error).toBe("invalid_request")
       expect((error as MonoCloudOPError).status).toBe(404)
-    }))
+    })
+  )
 
   it.effect("fetches the JWKS from jwks_uri, caches it, and fetches again with forceRefresh", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer({ metadata: { jwks_uri: "https://keys.example.test/certs" } })
       const discovery = yield* discoveryOf(server)
       const first = yield* discovery.jwks({ forceRefresh: false })
@@ -141,25 +151,28 @@ describe("Discovery", () => {
       expect(yield* discovery.jwks({ forceRefresh: false })).toBe(refreshed)
       expect(server.requestsTo("jwks")).toHaveLength(2)
       expect(server.requestsTo("discovery")).toHaveLength(1)
-    }))
+    })
+  )
 
   it.effect("fetches the JWKS again once jwksCacheDuration has passed", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       const discovery = yield* discoveryOf(server, { jwksCacheDuration: 10 })
       yield* discovery.jwks({ forceRefresh: false })
       yield* TestClock.adjust("10 seconds")
       yield* discovery.jwks({ forceRefresh: false })
       expect(server.requestsTo("jwks")).toHaveLength(2)
-    }))
+    })
+  )
 
   it.effect("fails with HttpError Decode for a key set whose keys have no kty", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("jwks", { json: { keys: [{ kid: "k" }] } })
       const error = yield* Effect.flip((yield* discoveryOf(server)).jwks({ forceRefresh: false }))
       expect(error._tag).toBe("MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("Decode")
       expect((error as MonoCloudHttpError).endpoint).toBe("jwks")
-    }))
+    })
+  )
 })

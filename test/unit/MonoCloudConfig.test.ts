@@ -12,7 +12,7 @@ const resolve = (options: Partial<MonoCloudWebJSClientOptions> = {}) => resolveC
 
 /** Resolving fails with check `options` and a detail mentioning `mentions`. */
 const rejects = (options: Partial<MonoCloudWebJSClientOptions>, mentions: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const error = yield* Effect.flip(resolve(options))
     expect(error._tag).toBe("MonoCloudValidationError")
     expect(error.check).toBe("options")
@@ -22,25 +22,28 @@ const rejects = (options: Partial<MonoCloudWebJSClientOptions>, mentions: string
 describe("resolveConfig", () => {
   describe("issuer", () => {
     it.effect("prepends https:// to a bare domain", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         expect((yield* resolve()).issuer).toBe("https://acme.us.monocloud.com")
-      }))
+      })
+    )
 
     it.effect("trims one trailing slash and surrounding blanks", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         expect((yield* resolve({ tenantDomain: "https://acme.example.com/" })).issuer).toBe("https://acme.example.com")
         expect((yield* resolve({ tenantDomain: "  acme.example.com/  " })).issuer).toBe("https://acme.example.com")
         expect((yield* resolve({ tenantDomain: "https://acme.example.com/tenant/" })).issuer).toBe(
           "https://acme.example.com/tenant"
         )
-      }))
+      })
+    )
 
     it.effect("keeps http for localhost and 127.0.0.1, with their port", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         expect((yield* resolve({ tenantDomain: "http://localhost:4000" })).issuer).toBe("http://localhost:4000")
         expect((yield* resolve({ tenantDomain: "http://127.0.0.1" })).issuer).toBe("http://127.0.0.1")
         expect((yield* resolve({ tenantDomain: "http://127.0.0.1:8080/" })).issuer).toBe("http://127.0.0.1:8080")
-      }))
+      })
+    )
 
     it.effect("rejects http for any other host", () => rejects({ tenantDomain: "http://example.com" }, "https"))
 
@@ -49,44 +52,51 @@ describe("resolveConfig", () => {
     it.effect("rejects an empty tenant domain", () => rejects({ tenantDomain: "   " }, "tenantDomain"))
 
     it.effect("rejects a tenant domain with a query", () =>
-      rejects({ tenantDomain: "https://acme.example.com/?x=1" }, "query"))
+      rejects({ tenantDomain: "https://acme.example.com/?x=1" }, "query")
+    )
 
-    it.effect("rejects a tenant domain that is not a host", () => rejects({ tenantDomain: "acme example" }, "tenantDomain"))
+    it.effect("rejects a tenant domain that is not a host", () =>
+      rejects({ tenantDomain: "acme example" }, "tenantDomain")
+    )
   })
 
   describe("app URLs", () => {
     it.effect("rejects an appUrl that is not absolute", () => rejects({ appUrl: "/relative" }, "appUrl"))
 
     it.effect("keeps the appUrl's path without a trailing slash, and its origin", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({ appUrl: "https://app.example.com/portal/?q=1#x" })
         expect(config.appUrl).toBe("https://app.example.com/portal")
         expect(config.appOrigin).toBe("https://app.example.com")
         expect(config.redirectUri).toBe("https://app.example.com/portal")
-      }))
+      })
+    )
 
     it.effect("defaults every callback URI to the app URL", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve()
         expect(config.redirectUri).toBe("http://localhost:3000")
         expect(config.silentRedirectUri).toBe("http://localhost:3000")
         expect(config.postLogoutRedirectUri).toBe("http://localhost:3000")
-      }))
+      })
+    )
 
     it.effect("adds a missing leading slash and trims a trailing one on callback paths", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({ callbackPath: "auth/callback/", signOutPath: "/bye/" })
         expect(config.redirectUri).toBe("http://localhost:3000/auth/callback")
         expect(config.silentRedirectUri).toBe("http://localhost:3000/auth/callback")
         expect(config.postLogoutRedirectUri).toBe("http://localhost:3000/bye")
-      }))
+      })
+    )
 
     it.effect("uses silentCallbackPath for the silent redirect when given", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({ callbackPath: "/callback", silentCallbackPath: "silent.html" })
         expect(config.redirectUri).toBe("http://localhost:3000/callback")
         expect(config.silentRedirectUri).toBe("http://localhost:3000/silent.html")
-      }))
+      })
+    )
   })
 
   describe("client", () => {
@@ -95,26 +105,32 @@ describe("resolveConfig", () => {
     it.effect("rejects a blank clientId", () => rejects({ clientId: "   " }, "clientId"))
 
     it.effect("uses none without a secret and client_secret_basic with one", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         expect((yield* resolve()).clientAuth).toEqual({ method: "none" })
-        expect((yield* resolve({ clientSecret: "s" })).clientAuth).toEqual({ method: "client_secret_basic", secret: "s" })
+        expect((yield* resolve({ clientSecret: "s" })).clientAuth).toEqual({
+          method: "client_secret_basic",
+          secret: "s"
+        })
         expect((yield* resolve({ clientSecret: "s", clientAuthMethod: "client_secret_post" })).clientAuth).toEqual({
           method: "client_secret_post",
           secret: "s"
         })
         expect((yield* resolve({ clientSecret: "s", clientAuthMethod: "none" })).clientAuth).toEqual({ method: "none" })
-      }))
+      })
+    )
 
     it.effect("rejects client_secret_post without a secret", () =>
-      rejects({ clientAuthMethod: "client_secret_post" }, "clientSecret"))
+      rejects({ clientAuthMethod: "client_secret_post" }, "clientSecret")
+    )
 
     it.effect("rejects client_secret_basic with an empty secret", () =>
-      rejects({ clientAuthMethod: "client_secret_basic", clientSecret: "" }, "clientSecret"))
+      rejects({ clientAuthMethod: "client_secret_basic", clientSecret: "" }, "clientSecret")
+    )
   })
 
   describe("times and algorithms", () => {
     it.effect("applies the default times, in milliseconds where they drive time-outs", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve()
         expect(config.httpTimeoutMillis).toBe(30_000)
         expect(config.silentTimeoutMillis).toBe(10_000)
@@ -124,51 +140,59 @@ describe("resolveConfig", () => {
         expect(config.clockTolerance).toBe(60)
         expect(config.refreshBeforeExpiry).toBe(30)
         expect(config.idTokenSigningAlgorithm).toBe("RS256")
-      }))
+      })
+    )
 
     it.effect("converts configured seconds, including 0", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({ httpTimeout: 1.5, metadataCacheDuration: 0 })
         expect(config.httpTimeoutMillis).toBe(1500)
         expect(config.metadataCacheMillis).toBe(0)
-      }))
+      })
+    )
 
     it.effect("rejects a negative time-out", () => rejects({ httpTimeout: -1 }, "httpTimeout"))
 
-    it.effect("rejects a non-finite time-out", () => rejects({ silentTimeout: Number.POSITIVE_INFINITY }, "silentTimeout"))
+    it.effect("rejects a non-finite time-out", () =>
+      rejects({ silentTimeout: Number.POSITIVE_INFINITY }, "silentTimeout")
+    )
 
     it.effect("rejects a negative clock tolerance", () => rejects({ clockTolerance: -5 }, "clockTolerance"))
 
     it.effect("accepts every supported algorithm", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({ idTokenSigningAlgorithm: "ES384" })
         expect(config.idTokenSigningAlgorithm).toBe("ES384")
-      }))
+      })
+    )
 
     it.effect("rejects an unsupported idTokenSigningAlgorithm", () =>
-      rejects({ idTokenSigningAlgorithm: "HS256" as SecurityAlgorithms }, "HS256"))
+      rejects({ idTokenSigningAlgorithm: "HS256" as SecurityAlgorithms }, "HS256")
+    )
   })
 
   describe("storage keys and lists", () => {
     it.effect("derives storage keys from the clientId", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve()
         expect(config.sessionStorageKey).toBe("mc.session.client-1")
         expect(config.transactionKeyPrefix).toBe("mc.txn.client-1.")
         expect(config.lockName).toBe("mc.lock.client-1")
-      }))
+      })
+    )
 
     it.effect("adds the sessionKey as a suffix", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({ sessionKey: "admin" })
         expect(config.sessionStorageKey).toBe("mc.session.client-1.admin")
         expect(config.transactionKeyPrefix).toBe("mc.txn.client-1.admin.")
         expect(config.lockName).toBe("mc.lock.client-1.admin")
         expect((yield* resolve({ sessionKey: "" })).sessionStorageKey).toBe("mc.session.client-1")
-      }))
+      })
+    )
 
     it.effect("merges configured scopes and resources, dropping blank indicators", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const config = yield* resolve({
           defaultAuthParams: { scopes: "openid email", resource: "https://a.example.com" },
           resources: [
@@ -181,20 +205,23 @@ describe("resolveConfig", () => {
         expect(config.baseResources).toEqual(["https://a.example.com", "https://b.example.com"])
         expect(config.resources).toHaveLength(1)
         expect((yield* resolve()).configuredScopes).toEqual([])
-      }))
+      })
+    )
   })
 
   it.effect("rejects a clockSkew that is not a finite number (NaN would switch off every time check)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* rejects({ clockSkew: Number.NaN }, "clockSkew")
       yield* rejects({ clockSkew: Number.POSITIVE_INFINITY }, "clockSkew")
       expect((yield* resolve({ clockSkew: -5 })).clockSkew).toBe(-5)
-    }))
+    })
+  )
 
   it.effect("accepts only http(s) app URLs", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       for (const appUrl of ["javascript:alert(1)", "about:blank", "file:///tmp/app", "ftp://x.example/y"]) {
         yield* rejects({ appUrl }, "appUrl")
       }
-    }))
+    })
+  )
 })

@@ -4,7 +4,12 @@ import * as Errors from "../../src/MonoCloudError.js"
 
 const samples = [
   new Errors.MonoCloudOPError({ error: "login_required", errorDescription: "End-User authentication is required" }),
-  new Errors.MonoCloudHttpError({ reason: "StatusCode", endpoint: "token", url: "https://op.example/token", status: 502 }),
+  new Errors.MonoCloudHttpError({
+    reason: "StatusCode",
+    endpoint: "token",
+    url: "https://op.example/token",
+    status: 502
+  }),
   new Errors.MonoCloudValidationError({ check: "state", detail: "The callback state does not match" }),
   new Errors.MonoCloudTokenError({ check: "signature", detail: "The ID token signature is invalid" }),
   new Errors.MonoCloudJsError({ reason: "PopupBlocked", detail: "Could not open popup" }),
@@ -62,5 +67,6 @@ describe("MonoCloudError", () => {
         Effect.catchTag("MonoCloudOPError", (e) => Effect.succeed(e.error))
       )
       expect(code).toBe("login_required")
-    }))
+    })
+  )
 })

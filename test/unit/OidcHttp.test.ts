@@ -8,7 +8,7 @@ import { engineLayer, scriptedServer } from "./support/engine.js"
 
 describe("OidcHttp over FetchHttpClient", () => {
   it.effect("sends a GET with accept: application/json and returns status, lower-cased headers and body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("userinfo", { status: 200, body: "hello", headers: { "X-Custom": "Yes" } })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
@@ -26,10 +26,11 @@ describe("OidcHttp over FetchHttpClient", () => {
       expect(sent?.bearer).toBe("at-1")
       expect(sent?.body).toBe("")
       server.verify()
-    }))
+    })
+  )
 
   it.effect("sends a form POST url-encoded, repeating a parameter given twice", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("token", { json: { ok: true } })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
@@ -55,20 +56,22 @@ describe("OidcHttp over FetchHttpClient", () => {
           "&resource=https%3A%2F%2Fa.example.com&resource=https%3A%2F%2Fb.example.com"
       )
       server.verify()
-    }))
+    })
+  )
 
   it.effect("returns a non-2xx response as a response (status handling is the decoder's job)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("token", server.oauthError("invalid_grant"))
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
       const response = yield* http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] })
       expect(response.status).toBe(400)
       expect(JSON.parse(response.body)).toEqual({ error: "invalid_grant" })
-    }))
+    })
+  )
 
   it.effect("fails with HttpError Transport on a network error, without the URL's query", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("userinfo", { networkError: true })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
@@ -81,10 +84,11 @@ describe("OidcHttp over FetchHttpClient", () => {
       expect(failure.endpoint).toBe("userinfo")
       expect(failure.url).toBe(`${server.issuer}/userinfo`)
       expect(failure.message).not.toContain("secret")
-    }))
+    })
+  )
 
   it.live("fails with MonoCloudTimeoutError operation http when the reply hangs past httpTimeout", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("token", { hang: true })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server, { httpTimeout: 0.05 })))
@@ -96,14 +100,17 @@ describe("OidcHttp over FetchHttpClient", () => {
       expect(timeout.timeoutMillis).toBe(50)
       expect(Date.now() - started).toBeLessThan(5_000)
       expect(server.requestsTo("token")).toHaveLength(1)
-    }))
+    })
+  )
 
   it.effect("times out on the Effect clock: nothing before httpTimeout, the error right after", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("token", { hang: true })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server, { httpTimeout: 2 })))
-      const fiber = yield* Effect.forkChild(http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }))
+      const fiber = yield* Effect.forkChild(
+        http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] })
+      )
       // let the request reach the (hanging) wire before moving the clock
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
       yield* TestClock.adjust("1999 millis")
@@ -113,7 +120,8 @@ describe("OidcHttp over FetchHttpClient", () => {
       expect(error._tag).toBe("MonoCloudTimeoutError")
       expect((error as MonoCloudTimeoutError).operation).toBe("http")
       expect((error as MonoCloudTimeoutError).timeoutMillis).toBe(2000)
-    }))
+    })
+  )
 })
 
 describe("urlForErrors", () => {

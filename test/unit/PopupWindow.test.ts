@@ -26,7 +26,7 @@ const fakePopup = () => {
 
 /** Starts a popup flow and returns it once the popup has been sent to the authorize URL. */
 const start = (popup: ReturnType<typeof fakePopup>, timeoutMillis = 600_000) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const transport = yield* PopupWindow.PopupTransport
     const fiber = yield* Effect.forkChild(
       transport.run({ popup: popup as unknown as Window, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis })
@@ -46,17 +46,18 @@ afterEach(() => {
 
 describe("PopupTransport.layerBrowser", () => {
   it.effect("a blocked popup (null) fails with PopupBlocked", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const transport = yield* PopupWindow.PopupTransport
       const error = yield* Effect.flip(
         transport.run({ popup: null, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis: 1_000 })
       )
       expect(error).toBeInstanceOf(MonoCloudJsError)
       expect(error).toMatchObject({ reason: "PopupBlocked", message: "Could not open popup" })
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("resolves with the URL the popup posts from the app origin, then closes it and removes the listener", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const popup = fakePopup()
       const fiber = yield* start(popup)
@@ -66,10 +67,11 @@ describe("PopupTransport.layerBrowser", () => {
       expect(popup.close).toHaveBeenCalled()
       expect(listeners.added()).toBe(1)
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("ignores a forged message from another origin or another window", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const popup = fakePopup()
       const fiber = yield* start(popup)
       post(popup, "https://evil.example", { source: CALLBACK_MESSAGE_SOURCE, url: `${redirectUri}?code=forged` })
@@ -78,10 +80,11 @@ describe("PopupTransport.layerBrowser", () => {
       yield* stillWaiting(fiber)
       post(popup, appOrigin, { source: CALLBACK_MESSAGE_SOURCE, url: callbackUrl })
       expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("resolves by polling once the popup is back on the redirect URI with a response", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const popup = fakePopup()
       const fiber = yield* start(popup)
       yield* TestClock.adjust("100 millis")
@@ -90,10 +93,11 @@ describe("PopupTransport.layerBrowser", () => {
       yield* TestClock.adjust("100 millis")
       expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
       expect(popup.closed).toBe(true)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("fails with PopupClosed when the user closes the popup, and removes the listener", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const popup = fakePopup()
       const fiber = yield* start(popup)
@@ -105,10 +109,11 @@ describe("PopupTransport.layerBrowser", () => {
       expect(error).toBeInstanceOf(MonoCloudJsError)
       expect(error).toMatchObject({ reason: "PopupClosed", message: "Window closed by user" })
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("times out with MonoCloudTimeoutError and closes the popup", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const popup = fakePopup()
       const fiber = yield* start(popup, 5_000)
@@ -120,26 +125,29 @@ describe("PopupTransport.layerBrowser", () => {
       expect(error).toMatchObject({ operation: "popup", timeoutMillis: 5_000 })
       expect(popup.close).toHaveBeenCalled()
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("closes the popup and removes the listener when interrupted", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const popup = fakePopup()
       const fiber = yield* start(popup)
       yield* Fiber.interrupt(fiber)
       expect(popup.close).toHaveBeenCalled()
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 })
 
 describe("PopupTransport.layerTest", () => {
   it.effect("answers through the scripted responder with the popup URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const transport = yield* PopupWindow.PopupTransport
       const result = yield* transport.run({ popup: null, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis: 1 })
       expect(result).toBe(`answer for ${authorizeUrl}`)
-    }).pipe(Effect.provide(PopupWindow.layerTest((url) => Effect.succeed(`answer for ${url}`)))))
+    }).pipe(Effect.provide(PopupWindow.layerTest((url) => Effect.succeed(`answer for ${url}`))))
+  )
 })
 
 describe("openPopupWindow", () => {

@@ -70,7 +70,7 @@ const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(re
 
 /** Expects `effect` to finish without any clock time passing (so it did not wait for a lock). */
 const finishesPromptly = <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const fiber = yield* Effect.forkChild(effect)
     yield* settle
     const exit = fiber.pollUnsafe()
@@ -80,11 +80,13 @@ const finishesPromptly = <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshL
 
 /** Runs `withLock(name, …)` in a fiber and returns it once the lock is held, with a handle to release it. */
 const holdLock = (name: string) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const lock = yield* RefreshLock.RefreshLock
     const entered = yield* Deferred.make<void>()
     const release = yield* Deferred.make<void>()
-    const fiber = yield* Effect.forkChild(lock.withLock(name, Effect.andThen(Deferred.succeed(entered, undefined), Deferred.await(release))))
+    const fiber = yield* Effect.forkChild(
+      lock.withLock(name, Effect.andThen(Deferred.succeed(entered, undefined), Deferred.await(release)))
+    )
     yield* Deferred.await(entered)
     return { fiber, release: Deferred.succeed(release, undefined) }
   })
@@ -94,7 +96,11 @@ const backends: ReadonlyArray<{
   readonly layer: (timeoutMillis: number) => Layer.Layer<RefreshLock.RefreshLock>
   readonly usedWebLocks: boolean
 }> = [
-  { name: "tab-local (layerLocal)", layer: (timeoutMillis) => RefreshLock.layerLocal({ timeoutMillis }), usedWebLocks: false },
+  {
+    name: "tab-local (layerLocal)",
+    layer: (timeoutMillis) => RefreshLock.layerLocal({ timeoutMillis }),
+    usedWebLocks: false
+  },
   {
     name: "Web Locks (layerBrowser over a fake navigator.locks)",
     layer: (timeoutMillis) => {
@@ -116,19 +122,21 @@ const backends: ReadonlyArray<{
 
 for (const backend of backends) {
   describe(`RefreshLock ${backend.name}`, () => {
-    const withLayer = (timeoutMillis: number) => <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
-      Effect.suspend(() => Effect.provide(effect, backend.layer(timeoutMillis))).pipe(
-        Effect.tap(() => Effect.sync(() => expect((fakeLocks?.requested.length ?? 0) > 0).toBe(backend.usedWebLocks)))
-      )
+    const withLayer =
+      (timeoutMillis: number) =>
+      <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>
+        Effect.suspend(() => Effect.provide(effect, backend.layer(timeoutMillis))).pipe(
+          Effect.tap(() => Effect.sync(() => expect((fakeLocks?.requested.length ?? 0) > 0).toBe(backend.usedWebLocks)))
+        )
 
     it.live("concurrent runs under one name never overlap", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const lock = yield* RefreshLock.RefreshLock
         const log: Array<string> = []
         const task = (id: string) =>
           lock.withLock(
             "mc.lock.app",
-            Effect.gen(function*() {
+            Effect.gen(function* () {
               log.push(`enter ${id}`)
               yield* Effect.sleep("15 millis")
               log.push(`exit ${id}`)
@@ -141,23 +149,30 @@ for (const backend of backends) {
         for (let i = 0; i < log.length; i += 2) {
           expect(log[i]!.replace("enter", "exit")).toBe(log[i + 1])
         }
-      }).pipe(withLayer(5_000)))
+      }).pipe(withLayer(5_000))
+    )
 
     it.effect("different names do not wait for each other", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const lock = yield* RefreshLock.RefreshLock
         const held = yield* holdLock("mc.lock.a")
         expect(yield* finishesPromptly(lock.withLock("mc.lock.b", Effect.succeed("b")))).toEqual(Exit.succeed("b"))
         yield* held.release
         yield* Fiber.join(held.fiber)
-      }).pipe(withLayer(1_000)))
+      }).pipe(withLayer(1_000))
+    )
 
     it.effect("waiting longer than the time-out fails with MonoCloudTimeoutError, and the lock stays usable", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const lock = yield* RefreshLock.RefreshLock
         const held = yield* holdLock("mc.lock.app")
         let ran = false
-        const waiter = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
+        const waiter = yield* Effect.forkChild(
+          lock.withLock(
+            "mc.lock.app",
+            Effect.sync(() => (ran = true))
+          )
+        )
         yield* settle
         yield* TestClock.adjust("999 millis")
         expect(waiter.pollUnsafe()).toBeUndefined()
@@ -169,45 +184,62 @@ for (const backend of backends) {
         expect(fakeLocks?.waiting("mc.lock.app") ?? 0).toBe(0)
         yield* held.release
         yield* Fiber.join(held.fiber)
-        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(
+          Exit.succeed("next")
+        )
         expect(ran).toBe(false)
-      }).pipe(withLayer(1_000)))
+      }).pipe(withLayer(1_000))
+    )
 
     it.effect("releases the lock when the effect fails", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const lock = yield* RefreshLock.RefreshLock
         expect(yield* Effect.flip(lock.withLock("mc.lock.app", Effect.fail("boom")))).toBe("boom")
-        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
-      }).pipe(withLayer(1_000)))
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(
+          Exit.succeed("next")
+        )
+      }).pipe(withLayer(1_000))
+    )
 
     it.effect("releases the lock when the holder is interrupted", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const lock = yield* RefreshLock.RefreshLock
         const held = yield* holdLock("mc.lock.app")
         yield* Fiber.interrupt(held.fiber)
-        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
-      }).pipe(withLayer(1_000)))
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(
+          Exit.succeed("next")
+        )
+      }).pipe(withLayer(1_000))
+    )
 
     it.effect("withdraws a waiting request when the waiter is interrupted", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const lock = yield* RefreshLock.RefreshLock
         const held = yield* holdLock("mc.lock.app")
         let ran = false
-        const waiter = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.sync(() => (ran = true))))
+        const waiter = yield* Effect.forkChild(
+          lock.withLock(
+            "mc.lock.app",
+            Effect.sync(() => (ran = true))
+          )
+        )
         yield* settle
         yield* Fiber.interrupt(waiter)
         expect(fakeLocks?.waiting("mc.lock.app") ?? 0).toBe(0)
         yield* held.release
         yield* Fiber.join(held.fiber)
-        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(Exit.succeed("next"))
+        expect(yield* finishesPromptly(lock.withLock("mc.lock.app", Effect.succeed("next")))).toEqual(
+          Exit.succeed("next")
+        )
         expect(ran).toBe(false)
-      }).pipe(withLayer(1_000)))
+      }).pipe(withLayer(1_000))
+    )
   })
 }
 
 describe("RefreshLock settle time", () => {
   const secondWaitsFor = (millis: number) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const lock = yield* RefreshLock.RefreshLock
       expect(yield* lock.withLock("settle", Effect.succeed("first"))).toBe("first")
       const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
@@ -222,19 +254,22 @@ describe("RefreshLock settle time", () => {
     Effect.suspend(() => {
       installFakeLocks()
       return Effect.provide(secondWaitsFor(150), RefreshLock.layerBrowser())
-    }))
+    })
+  )
 
   it.effect("returns at once but keeps other claimants out until the settle time has passed", () =>
-    Effect.provide(secondWaitsFor(40), RefreshLock.layerLocal({ settleMillis: 40 })))
+    Effect.provide(secondWaitsFor(40), RefreshLock.layerLocal({ settleMillis: 40 }))
+  )
 
   it.effect("releases at once after a failure", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const lock = yield* RefreshLock.RefreshLock
       yield* Effect.flip(lock.withLock("settle", Effect.fail("boom")))
       const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
       yield* TestClock.adjust("1 millis")
       expect(yield* Fiber.join(second)).toBe("second")
-    }).pipe(Effect.provide(RefreshLock.layerLocal({ settleMillis: 150 }))))
+    }).pipe(Effect.provide(RefreshLock.layerLocal({ settleMillis: 150 })))
+  )
 })
 
 describe("RefreshLock localStorage lease (no Web Locks)", () => {
@@ -243,11 +278,11 @@ describe("RefreshLock localStorage lease (no Web Locks)", () => {
   const LEASE_KEY = "mc.lock.app.lease"
 
   it.live("two tabs never hold the lock at the same time, and the lease is removed afterwards", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const tabs = [yield* tab(), yield* tab()]
       let holders = 0
       let overlapped = false
-      const critical = Effect.gen(function*() {
+      const critical = Effect.gen(function* () {
         holders++
         overlapped ||= holders > 1
         expect(localStorage.getItem(LEASE_KEY)).not.toBeNull()
@@ -260,10 +295,11 @@ describe("RefreshLock localStorage lease (no Web Locks)", () => {
       )
       expect(overlapped).toBe(false)
       expect(localStorage.getItem(LEASE_KEY)).toBeNull()
-    }))
+    })
+  )
 
   it.live("waits for another tab's live lease, and takes over an expired one (a tab that died)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const lock = yield* tab()
       localStorage.setItem(LEASE_KEY, JSON.stringify({ owner: "other-tab", expiresAt: Date.now() + 60_000 }))
       const waiting = yield* Effect.forkChild(lock.withLock("mc.lock.app", Effect.succeed("got it")))
@@ -272,10 +308,11 @@ describe("RefreshLock localStorage lease (no Web Locks)", () => {
       localStorage.setItem(LEASE_KEY, JSON.stringify({ owner: "other-tab", expiresAt: Date.now() - 1 }))
       expect(yield* Fiber.join(waiting)).toBe("got it")
       expect(localStorage.getItem(LEASE_KEY)).toBeNull()
-    }))
+    })
+  )
 
   it.live("an interrupted waiter leaves the other tab's lease alone", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const lock = yield* tab()
       const lease = JSON.stringify({ owner: "other-tab", expiresAt: Date.now() + 60_000 })
       localStorage.setItem(LEASE_KEY, lease)
@@ -283,5 +320,6 @@ describe("RefreshLock localStorage lease (no Web Locks)", () => {
       yield* Effect.sleep("100 millis")
       yield* Fiber.interrupt(waiting)
       expect(localStorage.getItem(LEASE_KEY)).toBe(lease)
-    }))
+    })
+  )
 })

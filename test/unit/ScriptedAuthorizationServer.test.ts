@@ -31,7 +31,7 @@ const discoveryUrl = (server: ScriptedAuthorizationServer) => `${server.issuer}/
 
 describe("ScriptedAuthorizationServer", () => {
   it.effect("serves discovery and the key set by itself and counts the requests", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       const client = yield* Effect.provide(HttpClient.HttpClient, clientLayer(server))
       const metadata = yield* Effect.flatMap(client.get(discoveryUrl(server)), (response) => response.json)
@@ -53,42 +53,57 @@ describe("ScriptedAuthorizationServer", () => {
       expect(server.requestsTo("discovery")).toHaveLength(2)
       expect(server.requestsTo("jwks")).toHaveLength(1)
       server.verify()
-    }))
+    })
+  )
 
   it.effect("answers a token request with a correctly signed ID token and records the form", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const nowMillis = 1_700_000_000_000
       const server = yield* makeServer({ now: () => nowMillis })
       server.expect("token", server.tokenReply({ nonce: "n-1", accessToken: "at-1", refreshToken: "rt-1" }))
       const response = yield* HttpClientRequest.post(server.metadata.token_endpoint as string).pipe(
-        HttpClientRequest.bodyUrlParams({ grant_type: "authorization_code", code: "code-1", client_id: server.clientId }),
+        HttpClientRequest.bodyUrlParams({
+          grant_type: "authorization_code",
+          code: "code-1",
+          client_id: server.clientId
+        }),
         HttpClient.execute,
         Effect.provide(clientLayer(server))
       )
       expect(response.status).toBe(200)
       const body = yield* Effect.flatMap(response.json, Schema.decodeUnknownEffect(TokenBody))
-      expect(body).toMatchObject({ access_token: "at-1", refresh_token: "rt-1", token_type: "Bearer", expires_in: 3600 })
-      const claims = yield* validateIdToken(body.id_token, {
-        issuer: server.issuer,
-        clientId: server.clientId,
-        algorithms: ["RS256"],
-        nowSeconds: nowMillis / 1000,
-        clockSkew: 0,
-        clockTolerance: 0,
-        nonce: "n-1",
-        maxAge: 60,
-        accessToken: "at-1"
-      }, { getKeys: () => Effect.succeed(server.minter.jwks) })
+      expect(body).toMatchObject({
+        access_token: "at-1",
+        refresh_token: "rt-1",
+        token_type: "Bearer",
+        expires_in: 3600
+      })
+      const claims = yield* validateIdToken(
+        body.id_token,
+        {
+          issuer: server.issuer,
+          clientId: server.clientId,
+          algorithms: ["RS256"],
+          nowSeconds: nowMillis / 1000,
+          clockSkew: 0,
+          clockTolerance: 0,
+          nonce: "n-1",
+          maxAge: 60,
+          accessToken: "at-1"
+        },
+        { getKeys: () => Effect.succeed(server.minter.jwks) }
+      )
       expect(claims).toMatchObject({ sub: "user-1", iat: nowMillis / 1000, nonce: "n-1" })
       const [recorded] = server.requestsTo("token")
       expect(recorded?.method).toBe("POST")
       expect(recorded?.form?.get("grant_type")).toBe("authorization_code")
       expect(recorded?.form?.get("code")).toBe("code-1")
       server.verify()
-    }))
+    })
+  )
 
   it.effect("passes the request to function scripts and answers each endpoint in order", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       server.expect("userinfo", (request) => server.userInfoReply({ token: request.bearer }))
       server.expect("userinfo", server.oauthError("invalid_token", "The access token expired", 401))
@@ -104,17 +119,19 @@ describe("ScriptedAuthorizationServer", () => {
         error_description: "The access token expired"
       })
       server.verify()
-    }))
+    })
+  )
 
   it.effect("builds token replies without refresh or ID token on request", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       const reply = yield* Effect.promise(() => server.tokenReply({ refreshToken: false, idToken: false }))
       expect(Object.keys(reply.json).sort()).toEqual(["access_token", "expires_in", "scope", "token_type"])
-    }))
+    })
+  )
 
   it.effect("serves overridden metadata and scripted discovery documents", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer({
         metadata: { issuer: "https://evil.example.test", end_session_endpoint: undefined }
       })
@@ -125,10 +142,11 @@ describe("ScriptedAuthorizationServer", () => {
       expect(served.issuer).toBe("https://evil.example.test")
       expect(served).not.toHaveProperty("end_session_endpoint")
       server.verify()
-    }))
+    })
+  )
 
   it.effect("answers unexpected requests with 500 and reports them on verify", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       const token = yield* Effect.promise(() => server.fetch(`${server.issuer}/token`, { method: "POST" }))
       const unknown = yield* Effect.promise(() => server.fetch("https://elsewhere.example.test/api"))
@@ -136,34 +154,35 @@ describe("ScriptedAuthorizationServer", () => {
       expect(server.unexpected.map((request) => request.endpoint)).toEqual(["token", "unknown"])
       expect(() => server.verify()).toThrow(/unexpected POST https:\/\/op\.example\.test\/token/)
       expect(() => server.verify()).toThrow(/elsewhere\.example\.test\/api \(unknown\)/)
-    }))
+    })
+  )
 
   it.effect("reports unused scripts on verify", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       server.expect("revocation", { status: 200 })
       expect(() => server.verify()).toThrow(/1 unused revocation script/)
-    }))
+    })
+  )
 
   it.effect("rejects fetch with a TypeError for a network error, a Transport error through the HTTP client", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       server.expect("token", { networkError: true })
       server.expect("token", { networkError: true })
       const rejected = yield* Effect.flip(Effect.tryPromise(() => server.fetch(`${server.issuer}/token`)))
       expect(rejected.cause).toBeInstanceOf(TypeError)
       const failure = yield* Effect.flip(
-        HttpClient.get(`${server.issuer}/token`).pipe(
-          Effect.provide(clientLayer(server))
-        )
+        HttpClient.get(`${server.issuer}/token`).pipe(Effect.provide(clientLayer(server)))
       )
       expect(failure._tag).toBe("HttpClientError")
       expect(failure.reason._tag).toBe("TransportError")
       server.verify()
-    }))
+    })
+  )
 
   it.effect("honours the abort signal for hanging and delayed replies", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       const aborted = AbortSignal.abort(new Error("already aborted"))
       const early = yield* Effect.flip(Effect.tryPromise(() => server.fetch(discoveryUrl(server), { signal: aborted })))
@@ -178,10 +197,11 @@ describe("ScriptedAuthorizationServer", () => {
         expect(error.cause).toBe(reason)
       }
       server.verify()
-    }))
+    })
+  )
 
   it.live("a hanging reply is interrupted by an HTTP client time-out", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       server.expect("token", { hang: true })
       const result = yield* HttpClient.get(`${server.issuer}/token`).pipe(
@@ -192,15 +212,17 @@ describe("ScriptedAuthorizationServer", () => {
       expect(result._tag).toBe("TimeoutError")
       expect(server.requestsTo("token")).toHaveLength(1)
       server.verify()
-    }))
+    })
+  )
 
   it.live("delays a reply by delayMillis", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const server = yield* makeServer()
       server.expect("revocation", { status: 200, delayMillis: 30 })
       const started = Date.now()
       const response = yield* Effect.promise(() => server.fetch(`${server.issuer}/revoke`, { method: "POST" }))
       expect(response.status).toBe(200)
       expect(Date.now() - started).toBeGreaterThanOrEqual(25)
-    }))
+    })
+  )
 })

@@ -18,8 +18,12 @@ const tab = (channelName: string) =>
   )
 
 /** Subscribes for the test's scope and returns the wait for the first `n` events. */
-const firstEvents = (service: SessionBroadcast.SessionBroadcastService, n: number, within: Duration.Input = "2 seconds") =>
-  Effect.gen(function*() {
+const firstEvents = (
+  service: SessionBroadcast.SessionBroadcastService,
+  n: number,
+  within: Duration.Input = "2 seconds"
+) =>
+  Effect.gen(function* () {
     const events: Array<SessionBroadcast.SessionEvent> = []
     const done = yield* Deferred.make<ReadonlyArray<SessionBroadcast.SessionEvent>>()
     yield* service.subscribe((event) => {
@@ -31,7 +35,7 @@ const firstEvents = (service: SessionBroadcast.SessionBroadcastService, n: numbe
 
 /** Every event a subscriber hears while `publish` runs. */
 const heardWhile = (service: SessionBroadcast.SessionBroadcastService, publish: Effect.Effect<void>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const events: Array<SessionBroadcast.SessionEvent> = []
     yield* service.subscribe((event) => events.push(event))
     yield* publish
@@ -41,7 +45,7 @@ const heardWhile = (service: SessionBroadcast.SessionBroadcastService, publish: 
 
 describe("SessionBroadcast.layerBrowser", () => {
   it.live("delivers a tab's events to the other tabs on the channel and to its own subscribers, once each", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const first = yield* tab("mc.events.app")
       const second = yield* tab("mc.events.app")
       const elsewhere = yield* tab("mc.events.other-app")
@@ -57,10 +61,11 @@ describe("SessionBroadcast.layerBrowser", () => {
       expect(types(yield* inSecond)).toEqual(["refreshed", "signedIn", "signedOut"])
       expect(yield* Effect.flip(extra)).toMatchObject({ _tag: "TimeoutError" })
       expect(yield* Effect.flip(inElsewhere)).toMatchObject({ _tag: "TimeoutError" })
-    }))
+    })
+  )
 
   it.live("ignores messages that are not session events and sends only the type", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listener = yield* tab("mc.events.app")
       const received = yield* firstEvents(listener, 1)
       const foreign = new BroadcastChannel("mc.events.app")
@@ -69,27 +74,31 @@ describe("SessionBroadcast.layerBrowser", () => {
       foreign.postMessage({ type: "hijacked" })
       foreign.postMessage({ type: "userUpdated", extra: "dropped" })
       expect(yield* received).toEqual([{ type: "userUpdated" }])
-    }))
+    })
+  )
 
   it.effect("closes its channel when the layer is released", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const close = vi.spyOn(BroadcastChannel.prototype, "close")
       yield* Effect.scoped(tab("mc.events.app"))
       expect(close).toHaveBeenCalledTimes(1)
-    }))
+    })
+  )
 
   it.live("without BroadcastChannel, publishes nothing and hears nothing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       vi.stubGlobal("BroadcastChannel", undefined)
       const service = yield* tab("mc.events.app")
       expect(yield* heardWhile(service, service.publish({ type: "signedOut" }))).toEqual([])
-    }))
+    })
+  )
 })
 
 describe("SessionBroadcast.layerNoop", () => {
   it.live("publishes nothing and hears nothing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const service = yield* SessionBroadcast.SessionBroadcast
       expect(yield* heardWhile(service, service.publish({ type: "signedIn" }))).toEqual([])
-    }).pipe(Effect.provide(SessionBroadcast.layerNoop)))
+    }).pipe(Effect.provide(SessionBroadcast.layerNoop))
+  )
 })

@@ -19,7 +19,7 @@ const frames = () => document.body.querySelectorAll("iframe")
 
 /** Starts a silent sign-in and returns it with its frame once the frame has been sent to the authorize URL. */
 const start = (overrides: Partial<typeof params> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const silentFrame = yield* SilentFrame.SilentFrame
     const fiber = yield* Effect.forkChild(silentFrame.run({ ...params, ...overrides }))
     yield* waitUntil(() => frames()[0]?.getAttribute("src") === (overrides.authorizeUrl ?? authorizeUrl))
@@ -39,7 +39,7 @@ afterEach(() => {
 
 describe("SilentFrame.layerBrowser", () => {
   it.effect("builds a hidden zero-size frame in document.body pointed at the authorize URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { fiber, frame } = yield* start()
       expect(frames()).toHaveLength(1)
       expect(frame.parentElement).toBe(document.body)
@@ -48,30 +48,35 @@ describe("SilentFrame.layerBrowser", () => {
       expect(frame.style.display).toBe("none")
       expect(frame.getAttribute("aria-hidden")).toBe("true")
       yield* Fiber.interrupt(fiber)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
-  it.effect("resolves with the URL posted by the frame's window from the app origin, then removes frame and listener", () =>
-    Effect.gen(function*() {
-      const listeners = trackMessageListeners()
-      const { fiber, frameWindow } = yield* start()
-      expect(listeners.active()).toBe(1)
-      post({ origin: appOrigin, source: frameWindow, data: callbackMessage(callbackUrl) })
-      expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
-      expect(frames()).toHaveLength(0)
-      expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+  it.effect(
+    "resolves with the URL posted by the frame's window from the app origin, then removes frame and listener",
+    () =>
+      Effect.gen(function* () {
+        const listeners = trackMessageListeners()
+        const { fiber, frameWindow } = yield* start()
+        expect(listeners.active()).toBe(1)
+        post({ origin: appOrigin, source: frameWindow, data: callbackMessage(callbackUrl) })
+        expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
+        expect(frames()).toHaveLength(0)
+        expect(listeners.active()).toBe(0)
+      }).pipe(provideBrowser)
+  )
 
   it.effect("ignores a message from another origin", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { fiber, frameWindow } = yield* start()
       post({ origin: "https://evil.example", source: frameWindow, data: callbackMessage(`${redirectUri}?code=forged`) })
       yield* stillWaiting(fiber)
       post({ origin: appOrigin, source: frameWindow, data: callbackMessage(callbackUrl) })
       expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("ignores a message from another window", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { fiber, frameWindow } = yield* start()
       const other = document.createElement("iframe")
       document.body.appendChild(other)
@@ -81,20 +86,22 @@ describe("SilentFrame.layerBrowser", () => {
       yield* stillWaiting(fiber)
       post({ origin: appOrigin, source: frameWindow, data: callbackMessage(callbackUrl) })
       expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("a frame detached by someone else matches no message (not even one without a source)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { fiber, frame } = yield* start()
       frame.remove()
       expect(frame.contentWindow).toBeNull()
       post({ origin: appOrigin, source: null, data: callbackMessage(callbackUrl) })
       yield* stillWaiting(fiber)
       yield* Fiber.interrupt(fiber)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("ignores malformed data and URLs that are not the redirect URI", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { fiber, frameWindow } = yield* start()
       const malformed: ReadonlyArray<unknown> = [
         callbackUrl,
@@ -112,10 +119,11 @@ describe("SilentFrame.layerBrowser", () => {
       yield* stillWaiting(fiber)
       post({ origin: appOrigin, source: frameWindow, data: callbackMessage(callbackUrl) })
       expect(yield* Fiber.join(fiber)).toBe(callbackUrl)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("resolves by polling once the frame is back on the redirect URI with a response", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const { fiber, frameWindow } = yield* start()
       let href: string | undefined
@@ -123,7 +131,8 @@ describe("SilentFrame.layerBrowser", () => {
       Object.defineProperty(frameWindow, "location", {
         configurable: true,
         get: () => {
-          if (href === undefined) throw new DOMException("Blocked a frame from accessing a cross-origin frame", "SecurityError")
+          if (href === undefined)
+            throw new DOMException("Blocked a frame from accessing a cross-origin frame", "SecurityError")
           return { href }
         }
       })
@@ -140,10 +149,11 @@ describe("SilentFrame.layerBrowser", () => {
       expect(yield* Fiber.join(fiber)).toBe(href)
       expect(frames()).toHaveLength(0)
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("times out with MonoCloudTimeoutError and leaves no frame and no listener", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const { fiber } = yield* start({ timeoutMillis: 3_000 })
       yield* TestClock.adjust("2999 millis")
@@ -155,10 +165,11 @@ describe("SilentFrame.layerBrowser", () => {
       expect(frames()).toHaveLength(0)
       expect(listeners.added()).toBe(1)
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("removes the frame and the listener when interrupted", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const listeners = trackMessageListeners()
       const { fiber } = yield* start()
       expect(frames()).toHaveLength(1)
@@ -166,10 +177,11 @@ describe("SilentFrame.layerBrowser", () => {
       expect(frames()).toHaveLength(0)
       expect(listeners.added()).toBe(1)
       expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 
   it.effect("refuses in a cross-origin-isolated page without creating a frame", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       vi.spyOn(document.body, "appendChild")
       Object.defineProperty(window, "crossOriginIsolated", { configurable: true, value: true })
       const silentFrame = yield* SilentFrame.SilentFrame
@@ -177,17 +189,22 @@ describe("SilentFrame.layerBrowser", () => {
         Effect.ensuring(Effect.sync(() => Reflect.deleteProperty(window, "crossOriginIsolated")))
       )
       expect(error).toBeInstanceOf(MonoCloudJsError)
-      expect(error).toMatchObject({ reason: "CrossOriginIsolated", message: "Cannot create iframe in a cross-origin-isolated context" })
+      expect(error).toMatchObject({
+        reason: "CrossOriginIsolated",
+        message: "Cannot create iframe in a cross-origin-isolated context"
+      })
       expect(document.body.appendChild).not.toHaveBeenCalled()
-    }).pipe(provideBrowser))
+    }).pipe(provideBrowser)
+  )
 })
 
 describe("SilentFrame.layerTest", () => {
   it.effect("answers through the scripted responder with the authorize URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const silentFrame = yield* SilentFrame.SilentFrame
       expect(yield* silentFrame.run(params)).toBe(`answer for ${authorizeUrl}`)
-    }).pipe(Effect.provide(SilentFrame.layerTest((url) => Effect.succeed(`answer for ${url}`)))))
+    }).pipe(Effect.provide(SilentFrame.layerTest((url) => Effect.succeed(`answer for ${url}`))))
+  )
 })
 
 describe("isExpectedCallback", () => {

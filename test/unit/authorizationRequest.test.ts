@@ -18,7 +18,7 @@ const build = (
   options: Partial<MonoCloudWebJSClientOptions> = {},
   flow: Partial<Parameters<typeof buildAuthorizationRequest>[1]> = {}
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const server = yield* scriptedServer()
     const request = yield* buildAuthorizationRequest(params, { mode: "redirect", redirectUri: REDIRECT, ...flow }).pipe(
       Effect.provide(engineLayer(server, options))
@@ -31,7 +31,7 @@ const configWith = (options: Partial<MonoCloudWebJSClientOptions> = {}) =>
 
 describe("buildAuthorizationRequest", () => {
   it.effect("sends exactly the required parameters to the metadata's authorization endpoint", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { params, server, transaction, url } = yield* build()
       const parsed = new URL(url)
       expect(`${parsed.origin}${parsed.pathname}`).toBe(server.metadata["authorization_endpoint"])
@@ -53,10 +53,11 @@ describe("buildAuthorizationRequest", () => {
       expect(params.get("state")).toBe(transaction.state)
       expect(params.get("nonce")).toBe(transaction.nonce)
       expect(params.getAll("state")).toHaveLength(1)
-    }))
+    })
+  )
 
   it.effect("adds every optional parameter the call gives, and only non-empty ones", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { params } = yield* build({
         prompt: "login",
         loginHint: "ada@example.com",
@@ -70,9 +71,13 @@ describe("buildAuthorizationRequest", () => {
         resource: "https://api.example.com",
         scopes: ""
       })
-      expect(Object.fromEntries([...params].filter(([name]) =>
-        !["state", "nonce", "code_challenge", "client_id", "redirect_uri"].includes(name)
-      ))).toEqual({
+      expect(
+        Object.fromEntries(
+          [...params].filter(
+            ([name]) => !["state", "nonce", "code_challenge", "client_id", "redirect_uri"].includes(name)
+          )
+        )
+      ).toEqual({
         scope: "openid profile email",
         response_type: "code",
         prompt: "login",
@@ -91,10 +96,11 @@ describe("buildAuthorizationRequest", () => {
       expect(empty.params.has("prompt")).toBe(false)
       expect(empty.params.has("login_hint")).toBe(false)
       expect(empty.params.has("acr_values")).toBe(false)
-    }))
+    })
+  )
 
   it.effect("sends the S256 challenge of the stored verifier, with fresh random values each time", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const first = yield* build()
       const second = yield* build()
       const verifier = first.transaction.codeVerifier!
@@ -107,10 +113,11 @@ describe("buildAuthorizationRequest", () => {
       expect(second.transaction.state).not.toBe(first.transaction.state)
       expect(second.transaction.nonce).not.toBe(first.transaction.nonce)
       expect(second.transaction.codeVerifier).not.toBe(verifier)
-    }))
+    })
+  )
 
   it.effect("merges the call's resources with the configured ones, repeating the parameter without duplicates", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { params, transaction } = yield* build(
         { resource: "https://a.example.com  https://b.example.com https://c.example.com" },
         {
@@ -127,27 +134,33 @@ describe("buildAuthorizationRequest", () => {
       expect(params.get("scope")).toBe("openid read:d")
       // the code exchange asks for the call's resources only
       expect(transaction.resource).toBe("https://a.example.com https://b.example.com https://c.example.com")
-    }))
+    })
+  )
 
   it.effect("exchanges the code for the default resource when the call names none", () =>
-    Effect.gen(function*() {
-      const { params, transaction } = yield* build({}, {
-        defaultAuthParams: { resource: "https://default.example.com" },
-        resources: [{ resource: "https://other.example.com" }]
-      })
+    Effect.gen(function* () {
+      const { params, transaction } = yield* build(
+        {},
+        {
+          defaultAuthParams: { resource: "https://default.example.com" },
+          resources: [{ resource: "https://other.example.com" }]
+        }
+      )
       expect(params.getAll("resource")).toEqual(["https://default.example.com", "https://other.example.com"])
       expect(transaction.resource).toBe("https://default.example.com")
-    }))
+    })
+  )
 
   it.effect("leaves the transaction's resource out when there is none", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { params, transaction } = yield* build({}, { resources: [{ resource: "https://other.example.com" }] })
       expect(params.getAll("resource")).toEqual(["https://other.example.com"])
       expect("resource" in transaction).toBe(false)
-    }))
+    })
+  )
 
   it.effect("records the flow in the transaction", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       yield* TestClock.setTime(1_700_000_000_000)
       const { transaction } = yield* build(
         { scopes: "offline_access", maxAge: 300 },
@@ -168,10 +181,11 @@ describe("buildAuthorizationRequest", () => {
         appState: { tab: 2 },
         createdAt: 1_700_000_000_000
       })
-    }))
+    })
+  )
 
   it.effect("leaves optional transaction fields out when the flow has none", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { transaction } = yield* build({}, {}, { mode: "silent" })
       expect(transaction.mode).toBe("silent")
       expect(Object.keys(transaction).sort()).toEqual([
@@ -185,23 +199,26 @@ describe("buildAuthorizationRequest", () => {
         "state",
         "version"
       ])
-    }))
+    })
+  )
 })
 
 describe("requestScopes", () => {
   it.effect("defaults to openid profile email when neither the call nor the options name scopes", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(requestScopes(yield* configWith(), undefined)).toEqual(["openid", "profile", "email"])
       expect(requestScopes(yield* configWith(), "  ")).toEqual(["openid", "profile", "email"])
-    }))
+    })
+  )
 
   it.effect("uses the call's scopes (no defaults) and always adds openid first", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(requestScopes(yield* configWith(), "read write")).toEqual(["openid", "read", "write"])
-    }))
+    })
+  )
 
   it.effect("merges the call's scopes before the configured ones, without duplicates", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const config = yield* configWith({
         defaultAuthParams: { scopes: "openid offline_access" },
         resources: [{ resource: "https://api.example.com", scopes: "read:api offline_access" }]
@@ -209,11 +226,13 @@ describe("requestScopes", () => {
       expect(config.configuredScopes).toEqual(["openid", "offline_access", "read:api"])
       expect(requestScopes(config, "email read:api")).toEqual(["email", "read:api", "openid", "offline_access"])
       expect(requestScopes(config, undefined)).toEqual(["openid", "offline_access", "read:api"])
-    }))
+    })
+  )
 
   it.effect("adds openid to configured scopes that lack it", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const config = yield* configWith({ defaultAuthParams: { scopes: "profile" } })
       expect(requestScopes(config, undefined)).toEqual(["openid", "profile"])
-    }))
+    })
+  )
 })

@@ -4,7 +4,9 @@ import { CALLBACK_MESSAGE_SOURCE, isCallbackMessage } from "../../src/callbackMe
 describe("isCallbackMessage", () => {
   it("accepts our marker with a non-empty string url", () => {
     expect(CALLBACK_MESSAGE_SOURCE).toBe("monocloud-auth-web-js")
-    expect(isCallbackMessage({ source: CALLBACK_MESSAGE_SOURCE, url: "https://app.example/callback?code=1" })).toBe(true)
+    expect(isCallbackMessage({ source: CALLBACK_MESSAGE_SOURCE, url: "https://app.example/callback?code=1" })).toBe(
+      true
+    )
   })
 
   it("rejects anything else", () => {

@@ -25,7 +25,7 @@ const check = (url: string, iss: IssSupport = "advertised") =>
   authorizationCode(url, { state: STATE, redirectUri: REDIRECT, issuer: ISSUER }, metadata(iss))
 
 const failsWith = (url: string, expected: ValidationCheck, iss: IssSupport = "advertised") =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const error = yield* Effect.flip(check(url, iss))
     expect(error._tag).toBe("MonoCloudValidationError")
     expect((error as MonoCloudValidationError).check).toBe(expected)
@@ -34,92 +34,116 @@ const failsWith = (url: string, expected: ValidationCheck, iss: IssSupport = "ad
 
 describe("authorizationCode", () => {
   it.effect("returns the code of a valid response", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(yield* check(callback({ code: "the-code", state: STATE, iss: ISSUER }))).toBe("the-code")
-    }))
+    })
+  )
 
   it.effect("accepts the redirect URI with a trailing slash and a fragment", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const url = `${callback({ code: "the-code", state: STATE, iss: ISSUER }, `${REDIRECT}/`)}#ignored`
       expect(yield* check(url)).toBe("the-code")
-    }))
+    })
+  )
 
   it.effect("fails with callbackUrl when the response arrives at another path", () =>
-    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER }, "http://localhost:3000/other"), "callbackUrl"))
+    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER }, "http://localhost:3000/other"), "callbackUrl")
+  )
 
   it.effect("fails with callbackUrl when the response arrives at another origin", () =>
-    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER }, "http://localhost:4000/callback"), "callbackUrl"))
+    failsWith(
+      callback({ code: "the-code", state: STATE, iss: ISSUER }, "http://localhost:4000/callback"),
+      "callbackUrl"
+    )
+  )
 
   it.effect("fails with state when the state differs", () =>
-    failsWith(callback({ code: "the-code", state: "other", iss: ISSUER }), "state"))
+    failsWith(callback({ code: "the-code", state: "other", iss: ISSUER }), "state")
+  )
 
   it.effect("fails with state when the state is missing", () =>
-    failsWith(callback({ code: "the-code", iss: ISSUER }), "state"))
+    failsWith(callback({ code: "the-code", iss: ISSUER }), "state")
+  )
 
   it.effect("fails with issuer when iss is missing and the provider advertises it", () =>
-    failsWith(callback({ code: "the-code", state: STATE }), "issuer", "advertised"))
+    failsWith(callback({ code: "the-code", state: STATE }), "issuer", "advertised")
+  )
 
   it.effect("fails with issuer when iss names another issuer", () =>
-    failsWith(callback({ code: "the-code", state: STATE, iss: "https://evil.example.test" }), "issuer", "absent"))
+    failsWith(callback({ code: "the-code", state: STATE, iss: "https://evil.example.test" }), "issuer", "absent")
+  )
 
   it.effect("passes without iss when the provider does not advertise it", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(yield* check(callback({ code: "the-code", state: STATE }), "false")).toBe("the-code")
       expect(yield* check(callback({ code: "the-code", state: STATE }), "absent")).toBe("the-code")
-    }))
+    })
+  )
 
   it.effect("turns an error response into MonoCloudOPError with its description and URI", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(check(callback({
-        error: "login_required",
-        error_description: "The user must sign in",
-        error_uri: "https://op.example.test/help",
-        state: STATE,
-        iss: ISSUER
-      })))
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        check(
+          callback({
+            error: "login_required",
+            error_description: "The user must sign in",
+            error_uri: "https://op.example.test/help",
+            state: STATE,
+            iss: ISSUER
+          })
+        )
+      )
       expect(error._tag).toBe("MonoCloudOPError")
       const op = error as MonoCloudOPError
       expect(op.error).toBe("login_required")
       expect(op.errorDescription).toBe("The user must sign in")
       expect(op.errorUri).toBe("https://op.example.test/help")
       expect(op.status).toBeUndefined()
-    }))
+    })
+  )
 
   it.effect("checks state and iss before reporting an error response", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const forged = yield* Effect.flip(check(callback({ error: "access_denied", state: "forged", iss: ISSUER })))
       expect(forged._tag).toBe("MonoCloudValidationError")
       expect((forged as MonoCloudValidationError).check).toBe("state")
-    }))
+    })
+  )
 
   it.effect("refuses an access_token in the URL", () =>
-    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER, access_token: "at" }), "callbackResponse"))
+    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER, access_token: "at" }), "callbackResponse")
+  )
 
   it.effect("refuses an id_token in the URL", () =>
-    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER, id_token: "it" }), "callbackResponse"))
+    failsWith(callback({ code: "the-code", state: STATE, iss: ISSUER, id_token: "it" }), "callbackResponse")
+  )
 
   it.effect("fails with callbackResponse when the code is missing", () =>
-    failsWith(callback({ state: STATE, iss: ISSUER }), "callbackResponse"))
+    failsWith(callback({ state: STATE, iss: ISSUER }), "callbackResponse")
+  )
 
   it.effect("fails with callbackResponse when the code is empty", () =>
-    failsWith(callback({ code: "", state: STATE, iss: ISSUER }), "callbackResponse"))
+    failsWith(callback({ code: "", state: STATE, iss: ISSUER }), "callbackResponse")
+  )
 
   it.effect("reads a fragment response", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const url = `${REDIRECT}#${new URLSearchParams({ code: "the-code", state: STATE, iss: ISSUER })}`
       expect(yield* check(url)).toBe("the-code")
-    }))
+    })
+  )
 })
 
 describe("authorizationCode with repeated parameters", () => {
   it.effect("refuses a response that repeats state, code or iss (RFC 6749 §3.1)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const good = { code: "the-code", state: STATE, iss: ISSUER }
       for (const name of ["state", "code", "iss"] as const) {
         const url = `${callback(good)}&${name}=${encodeURIComponent(good[name])}`
         yield* failsWith(url, "callbackResponse")
       }
-    }))
+    })
+  )
 })
 
 describe("callbackParams", () => {

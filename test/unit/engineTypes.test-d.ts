@@ -30,8 +30,12 @@ describe("engine step error channels", () => {
   })
   it("authorization request and response", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof buildAuthorizationRequest>>>().toEqualTypeOf<Endpoint | MonoCloudJsError>()
-    expectTypeOf<NeedsOf<ReturnType<typeof buildAuthorizationRequest>>>().toEqualTypeOf<MonoCloudConfig | Crypto | Discovery>()
-    expectTypeOf<ErrorOf<ReturnType<typeof authorizationCode>>>().toEqualTypeOf<MonoCloudValidationError | MonoCloudOPError>()
+    expectTypeOf<NeedsOf<ReturnType<typeof buildAuthorizationRequest>>>().toEqualTypeOf<
+      MonoCloudConfig | Crypto | Discovery
+    >()
+    expectTypeOf<ErrorOf<ReturnType<typeof authorizationCode>>>().toEqualTypeOf<
+      MonoCloudValidationError | MonoCloudOPError
+    >()
   })
   it("token, userinfo and revocation endpoints", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof exchangeCode>>>().toEqualTypeOf<Endpoint>()

@@ -20,9 +20,9 @@ const setUp = (metadata?: Record<string, unknown>) =>
 
 describe("flow edges", () => {
   it.effect("a redirect callback that comes back after more than an hour is refused and cleaned from the URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { layer, navigation } = yield* setUp()
-      yield* Effect.gen(function*() {
+      yield* Effect.gen(function* () {
         yield* MonoCloud.signIn()
         const state = new URL(navigation.assigned[0]!).searchParams.get("state")
         yield* TestClock.adjust("61 minutes")
@@ -32,10 +32,11 @@ describe("flow edges", () => {
         expect(error._tag === "MonoCloudValidationError" && error.check).toBe("state")
         expect(navigation.currentUrl).toBe(`${APP_URL}/`)
       }).pipe(Effect.provide(layer))
-    }))
+    })
+  )
 
   it.effect("a popup flow that fails before the popup transport takes over closes the popup", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { layer } = yield* setUp({ issuer: "https://someone-else.example" })
       const popup = { close: vi.fn() } as unknown as Window
       const signInError = yield* Effect.flip(MonoCloud.signIn({ mode: "popup", popup }).pipe(Effect.provide(layer)))
@@ -43,7 +44,8 @@ describe("flow edges", () => {
       const signOutError = yield* Effect.flip(MonoCloud.signOut({ mode: "popup", popup }).pipe(Effect.provide(layer)))
       expect(signOutError._tag).toBe("MonoCloudValidationError")
       expect(popup.close).toHaveBeenCalledTimes(2)
-    }))
+    })
+  )
 })
 
 describe("popups opened by the promise client", () => {
@@ -52,13 +54,18 @@ describe("popups opened by the promise client", () => {
     const first = { close: vi.fn() } as unknown as Window
     const second = { close: vi.fn() } as unknown as Window
     const open = vi.spyOn(window, "open").mockReturnValueOnce(first).mockReturnValueOnce(second)
-    const broken = makeTestClient({ tenantDomain: "http://plain-http.example", clientId: "c" }, makeTestPlatform(server).layer)
+    const broken = makeTestClient(
+      { tenantDomain: "http://plain-http.example", clientId: "c" },
+      makeTestPlatform(server).layer
+    )
     expect(await broken.signIn({ mode: "popup" }).catch((error: { check?: string }) => error.check)).toBe("options")
     const client = makeTestClient(
       { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL },
       makeTestPlatform(server).layer
     )
-    const refused = await client.signOut({ mode: "popup", returnUrl: "https://elsewhere.example/" }).catch((error: { check?: string }) => error.check)
+    const refused = await client
+      .signOut({ mode: "popup", returnUrl: "https://elsewhere.example/" })
+      .catch((error: { check?: string }) => error.check)
     expect(refused).toBe("returnUrl")
     expect(open).toHaveBeenCalledTimes(2)
     expect(first.close).toHaveBeenCalled()

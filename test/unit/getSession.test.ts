@@ -23,7 +23,7 @@ describe("getSession", () => {
   })
 
   it.effect("reports a corrupt entry to Effect users as MonoCloudValidationError storedData", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const storage = new MemoryStorage()
       yield* Effect.promise(() => storage.setItem(KEY, "{not json"))
       const config = MonoCloud.layerWith(
@@ -33,7 +33,8 @@ describe("getSession", () => {
       const error = yield* Effect.flip(Effect.provide(MonoCloud.getSession, Layer.orDie(config)))
       expect(error._tag).toBe("MonoCloudValidationError")
       expect(error._tag === "MonoCloudValidationError" && error.check).toBe("storedData")
-    }))
+    })
+  )
 
   it("reads a session stored by the reference SDK (plain JSON without envelope)", async () => {
     const { client, storage } = await makeTestClient()

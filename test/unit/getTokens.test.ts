@@ -19,10 +19,13 @@ describe("getTokens", () => {
 
   it("refreshes by itself when the access token expires within the margin", async () => {
     const server = await makeScriptedAuthorizationServer()
-    const { client } = await makeTestClient({ fetchUserinfo: false }, {
-      server,
-      popup: authorizeResponder(server, { token: { expiresIn: 20 } })
-    })
+    const { client } = await makeTestClient(
+      { fetchUserinfo: false },
+      {
+        server,
+        popup: authorizeResponder(server, { token: { expiresIn: 20 } })
+      }
+    )
     await client.signIn({ mode: "popup", popup: null })
     server.expect("token", await server.tokenReply({ accessToken: "renewed", expiresIn: 3600 }))
     const tokens = await client.getTokens()

@@ -59,7 +59,11 @@ describe("onSessionCreating and postCallback", () => {
 
   it("an error thrown by a hook reaches the promise caller unchanged, and nothing is stored", async () => {
     const boom = new Error("hook failed")
-    const { client } = await makeTestClient({ onSessionCreating: () => { throw boom } })
+    const { client } = await makeTestClient({
+      onSessionCreating: () => {
+        throw boom
+      }
+    })
     expect(await rejectionOf(client.signIn({ mode: "popup", popup: null }))).toBe(boom)
     expect(await client.getSession()).toBeUndefined()
   })
@@ -67,7 +71,13 @@ describe("onSessionCreating and postCallback", () => {
   it("a storage adapter that throws rejects with MonoCloudStorageError, keeping the cause", async () => {
     const cause = new DOMException("quota", "QuotaExceededError")
     const server = await makeScriptedAuthorizationServer()
-    const storage = { getItem: async () => null, setItem: async () => { throw cause }, removeItem: async () => {} }
+    const storage = {
+      getItem: async () => null,
+      setItem: async () => {
+        throw cause
+      },
+      removeItem: async () => {}
+    }
     const client = clientOn(
       { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, storage },
       Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(storage))

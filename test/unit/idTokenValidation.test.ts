@@ -5,11 +5,7 @@ import { base64url } from "jose"
 import type { JSONWebKeySet } from "jose"
 import type { TokenCheck } from "../../src/MonoCloudError.js"
 import { MonoCloudTokenError } from "../../src/MonoCloudError.js"
-import {
-  accessTokenHash,
-  decodeIdTokenClaims,
-  validateIdToken
-} from "../../src/internal/idTokenValidation.js"
+import { accessTokenHash, decodeIdTokenClaims, validateIdToken } from "../../src/internal/idTokenValidation.js"
 import type { IdTokenExpectations, KeySource } from "../../src/internal/idTokenValidation.js"
 import { makeTokenMinter, tamperPayload } from "../../src/testing/TokenMinter.js"
 import type { MintOptions } from "../../src/testing/TokenMinter.js"
@@ -69,14 +65,14 @@ const failsWith = (
   overrides: Record<string, unknown>,
   expected: Partial<IdTokenExpectations> = {}
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const token = yield* mint(overrides)
     const error = yield* Effect.flip(validate(token, expected))
     expectCheck(error, check, token)
   })
 
 const passes = (overrides: Record<string, unknown>, expected: Partial<IdTokenExpectations> = {}) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const token = yield* mint(overrides)
     const result = yield* validate(token, expected)
     expect(result.sub).toBe("user-1")
@@ -84,7 +80,7 @@ const passes = (overrides: Record<string, unknown>, expected: Partial<IdTokenExp
 
 describe("validateIdToken", () => {
   it.effect("returns the claims of a valid token, extra claims included, after one cached key lookup", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const accessToken = "access-token-1"
       const atHash = yield* accessTokenHash("RS256", accessToken)
       const token = yield* mint({
@@ -99,53 +95,59 @@ describe("validateIdToken", () => {
       expect(result).toMatchObject({ iss: issuer, sub: "user-1", aud: clientId, email: "user@example.test" })
       expect(result.groups).toEqual(["admins"])
       expect(keys.calls).toEqual([false])
-    }))
+    })
+  )
 
   describe("format", () => {
     it.effect("rejects strings that are not a compact JWS", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const header = base64url.encode(JSON.stringify({ alg: "RS256" }))
         const malformed = ["", "abc", "a.b", "a.b.c.d", "a b.c.d", `${header}..sig`, "bm90IGpzb24.e30.c2ln"]
         for (const token of malformed) {
           expectCheck(yield* Effect.flip(validate(token)), "format", token)
         }
-      }))
+      })
+    )
 
     it.effect("rejects a crit header", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = yield* mint({}, { header: { crit: ["urn:example:ext"], "urn:example:ext": 1 } })
         expectCheck(yield* Effect.flip(validate(token)), "format", token)
-      }))
+      })
+    )
   })
 
   describe("algorithm", () => {
     it.effect("never accepts alg none, even when allowed, and asks for no keys", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = yield* mint({}, { alg: "none" })
         const keys = recordingKeys(minter.jwks)
         const error = yield* Effect.flip(validate(token, { algorithms: ["RS256", "none"] }, keys.source))
         expectCheck(error, "algorithm", token)
         expect(keys.calls).toEqual([])
-      }))
+      })
+    )
 
     it.effect("rejects an algorithm outside the allow-list", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = yield* mint()
         expectCheck(yield* Effect.flip(validate(token, { algorithms: ["ES256"] })), "algorithm", token)
-      }))
+      })
+    )
   })
 
   describe("keys", () => {
     it.effect("fails with key after exactly one forced refetch when no key has the kid", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = yield* mint({}, { kid: "rotated-away" })
         const keys = recordingKeys(minter.jwks)
         expectCheck(yield* Effect.flip(validate(token, {}, keys.source)), "key", token)
         expect(keys.calls).toEqual([false, true])
-      }))
+      })
+    )
 
     it.effect("follows key rotation: an unknown kid is found after the refetch", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const rotating = yield* Effect.promise(() => makeTokenMinter({ issuer }))
         const before = rotating.jwks
         yield* Effect.promise(() => rotating.rotate())
@@ -155,57 +157,64 @@ describe("validateIdToken", () => {
         expect(result.sub).toBe("user-1")
         expect(keys.calls).toEqual([false, true])
         expect(rotating.jwks.keys.map((key) => key.kid)).not.toContain(before.keys[0]?.kid)
-      }))
+      })
+    )
 
     it.effect("rejects a token without kid when several keys match", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const other = yield* Effect.promise(() => makeTokenMinter({ issuer }))
         const token = yield* mint({}, { kid: null })
         const both = { keys: [...minter.jwks.keys, { ...other.jwks.keys[0], kid: "other" }] }
         expectCheck(yield* Effect.flip(validate(token, {}, recordingKeys(both).source)), "key", token)
-      }))
+      })
+    )
 
     it.effect("propagates the key source's own failure", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = yield* mint()
         const failing: KeySource<"jwks unavailable"> = { getKeys: () => Effect.fail("jwks unavailable" as const) }
         const error = yield* Effect.flip(validateIdToken(token, expectations, failing))
         expect(error).toBe("jwks unavailable")
-      }))
+      })
+    )
   })
 
   describe("signature", () => {
     it.effect("rejects a tampered payload", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = tamperPayload(yield* mint(), (original) => ({ ...original, sub: "admin" }))
         expectCheck(yield* Effect.flip(validate(token)), "signature", token)
-      }))
+      })
+    )
 
     it.effect("rejects a token signed by another key under the published kid", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const token = yield* mint({}, { key: "unknown", kid: minter.currentKid })
         expectCheck(yield* Effect.flip(validate(token)), "signature", token)
-      }))
+      })
+    )
   })
 
   describe("claims", () => {
     it.effect("rejects payloads that are not JSON objects", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         for (const payload of ["not json", "[1,2]", "null"]) {
           const token = yield* Effect.promise(() => minter.signPayload(payload))
           expectCheck(yield* Effect.flip(validate(token)), "claims", token)
         }
-      }))
+      })
+    )
 
     it.effect("rejects claims that do not match the schema, keeping the ParseError as cause", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         for (const overrides of [{ sub: undefined }, { aud: 42 }, { aud: [] }, { exp: "soon" }, { amr: "pwd" }]) {
           const token = yield* mint(overrides)
           const error = yield* Effect.flip(validate(token))
           expectCheck(error, "claims", token)
           expect(Schema.isSchemaError(error.cause)).toBe(true)
         }
-      }))
+      })
+    )
   })
 
   it.effect("issuer: rejects another iss", () => failsWith("issuer", { iss: "https://evil.example.test" }))
@@ -214,20 +223,24 @@ describe("validateIdToken", () => {
 
   describe("authorizedParty", () => {
     it.effect("rejects several audiences without azp", () =>
-      failsWith("authorizedParty", { aud: [clientId, "other-client"] }))
+      failsWith("authorizedParty", { aud: [clientId, "other-client"] })
+    )
 
     it.effect("rejects an azp that is not the client", () =>
-      failsWith("authorizedParty", { aud: [clientId, "other-client"], azp: "other-client" }))
+      failsWith("authorizedParty", { aud: [clientId, "other-client"], azp: "other-client" })
+    )
 
     it.effect("accepts several audiences when azp is the client", () =>
-      passes({ aud: [clientId, "other-client"], azp: clientId }))
+      passes({ aud: [clientId, "other-client"], azp: clientId })
+    )
   })
 
   describe("expiry", () => {
     it.effect("rejects exp at now", () => failsWith("expired", { exp: now }))
 
     it.effect("accepts exp in the past but within the tolerance", () =>
-      passes({ exp: now - 30 }, { clockTolerance: 60 }))
+      passes({ exp: now - 30 }, { clockTolerance: 60 })
+    )
 
     it.effect("applies the clock skew to now", () => failsWith("expired", { exp: now + 10 }, { clockSkew: 20 }))
   })
@@ -239,7 +252,8 @@ describe("validateIdToken", () => {
   })
 
   it.effect("issuedAt: rejects iat in the future beyond the tolerance", () =>
-    failsWith("issuedAt", { iat: now + 120 }, { clockTolerance: 60 }))
+    failsWith("issuedAt", { iat: now + 120 }, { clockTolerance: 60 })
+  )
 
   describe("nonce", () => {
     it.effect("rejects a different nonce", () => failsWith("nonce", { nonce: "other" }, { nonce: "sent" }))
@@ -249,20 +263,23 @@ describe("validateIdToken", () => {
 
   describe("authTime", () => {
     it.effect("rejects an auth_time older than max_age", () =>
-      failsWith("authTime", { auth_time: now - 600 }, { maxAge: 300, clockTolerance: 60 }))
+      failsWith("authTime", { auth_time: now - 600 }, { maxAge: 300, clockTolerance: 60 })
+    )
 
     it.effect("rejects a missing auth_time when max_age was sent", () => failsWith("authTime", {}, { maxAge: 300 }))
 
     it.effect("accepts an auth_time within max_age plus tolerance", () =>
-      passes({ auth_time: now - 350 }, { maxAge: 300, clockTolerance: 60 }))
+      passes({ auth_time: now - 350 }, { maxAge: 300, clockTolerance: 60 })
+    )
   })
 
   describe("accessTokenHash", () => {
     it.effect("rejects an at_hash of another access token", () =>
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const atHash = yield* accessTokenHash("RS256", "another-access-token")
         yield* failsWith("accessTokenHash", { at_hash: atHash }, { accessToken: "access-token-1" })
-      }))
+      })
+    )
 
     it.effect("skips the check when the token has no at_hash", () => passes({}, { accessToken: "access-token-1" }))
   })
@@ -270,14 +287,15 @@ describe("validateIdToken", () => {
 
 describe("decodeIdTokenClaims", () => {
   it.effect("decodes the claims without checking the signature", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const token = yield* mint({ iss: "https://anyone.example.test" }, { key: "unknown" })
       const result = yield* decodeIdTokenClaims(token)
       expect(result.iss).toBe("https://anyone.example.test")
-    }))
+    })
+  )
 
   it.effect("rejects malformed tokens and payloads", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const malformed = yield* Effect.flip(decodeIdTokenClaims("a.b"))
       expect(malformed).toBeInstanceOf(MonoCloudTokenError)
       expect(malformed.check).toBe("format")
@@ -285,5 +303,6 @@ describe("decodeIdTokenClaims", () => {
       expect((yield* Effect.flip(decodeIdTokenClaims(array))).check).toBe("claims")
       const noSubject = yield* mint({ sub: "" })
       expect((yield* Effect.flip(decodeIdTokenClaims(noSubject))).check).toBe("claims")
-    }))
+    })
+  )
 })

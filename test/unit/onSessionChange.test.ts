@@ -41,7 +41,12 @@ describe("MonoCloudWebJSClient.onSessionChange", () => {
     await eventually(() => expect([seenInFirst, seenInSecond]).toEqual([[undefined], [undefined]]))
 
     await first.signIn({ mode: "popup", popup: null })
-    await eventually(() => expect([seenInFirst, seenInSecond]).toEqual([[undefined, "user-1"], [undefined, "user-1"]]))
+    await eventually(() =>
+      expect([seenInFirst, seenInSecond]).toEqual([
+        [undefined, "user-1"],
+        [undefined, "user-1"]
+      ])
+    )
 
     stopSecond()
     await first.signOut({ federatedSignOut: false })

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { MonoCloudHttpError, MonoCloudOPError, MonoCloudTimeoutError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudTimeoutError,
+  MonoCloudValidationError
+} from "../../src/MonoCloudError.js"
 import { authorizeResponder } from "../../src/testing/providerResponses.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
@@ -17,7 +22,10 @@ describe("refreshSession", () => {
   it("replaces the default token, stores the rotated refresh token and merges the user", async () => {
     const { client, server } = await signedInClient()
     const before = (await client.getSession())!
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated", accessToken: "new-access", idToken: { name: "Ada L." } }))
+    server.expect(
+      "token",
+      await server.tokenReply({ refreshToken: "rotated", accessToken: "new-access", idToken: { name: "Ada L." } })
+    )
     server.expect("userinfo", server.userInfoReply({ email: "new@example.com" }))
     const result = await client.refreshSession()
     expect(result).toBeUndefined()
@@ -45,8 +53,14 @@ describe("refreshSession", () => {
     expect(form.getAll("resource")).toEqual(["https://api.example.com"])
     const tokens = (await client.getSession())!.accessTokens!
     expect(tokens).toHaveLength(2)
-    expect(tokens[1]).toMatchObject({ accessToken: "narrow", resource: "https://api.example.com", requestedScopes: "openid" })
-    expect(await client.getTokens({ resource: "https://api.example.com", scopes: "openid" })).toMatchObject({ accessToken: "narrow" })
+    expect(tokens[1]).toMatchObject({
+      accessToken: "narrow",
+      resource: "https://api.example.com",
+      requestedScopes: "openid"
+    })
+    expect(await client.getTokens({ resource: "https://api.example.com", scopes: "openid" })).toMatchObject({
+      accessToken: "narrow"
+    })
   })
 
   it("shares one token request between concurrent calls", async () => {
@@ -95,12 +109,15 @@ describe("refreshSession", () => {
 
   it("needs a session and a refresh token", async () => {
     const { client } = await makeTestClient()
-    expect((await rejectionOf(client.refreshSession()) as MonoCloudValidationError).check).toBe("session")
+    expect(((await rejectionOf(client.refreshSession())) as MonoCloudValidationError).check).toBe("session")
     const server = await makeScriptedAuthorizationServer()
-    const withoutRefresh = await makeTestClient({}, {
-      server,
-      popup: authorizeResponder(server, { token: { refreshToken: false } })
-    })
+    const withoutRefresh = await makeTestClient(
+      {},
+      {
+        server,
+        popup: authorizeResponder(server, { token: { refreshToken: false } })
+      }
+    )
     await withoutRefresh.client.signIn({ mode: "popup", popup: null })
     const error = await rejectionOf(withoutRefresh.client.refreshSession())
     expect((error as MonoCloudValidationError).check).toBe("refreshToken")

@@ -48,9 +48,16 @@ describe("runPromise", () => {
   it("rejects with a defect's thrown value as is", async () => {
     const thrown = new RangeError("hook failed")
     expect(await rejectionOf(runPromise(runtime, Effect.die(thrown)))).toBe(thrown)
-    expect(await rejectionOf(runPromise(runtime, Effect.sync(() => {
-      throw thrown
-    })))).toBe(thrown)
+    expect(
+      await rejectionOf(
+        runPromise(
+          runtime,
+          Effect.sync(() => {
+            throw thrown
+          })
+        )
+      )
+    ).toBe(thrown)
     expect(await rejectionOf(runPromise(runtime, Effect.die("plain string")))).toBe("plain string")
   })
 

@@ -12,10 +12,13 @@ import { makeTestClient, signedInClient } from "./support/testClient.js"
 describe("user guide: silent sign-in and refresh", () => {
   it("signInSilent(): a user not signed in at the provider is caught as MonoCloudOPError", async () => {
     const server = await makeScriptedAuthorizationServer()
-    const { client } = await makeTestClient({}, {
-      server,
-      silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: "login_required" }))
-    })
+    const { client } = await makeTestClient(
+      {},
+      {
+        server,
+        silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: "login_required" }))
+      }
+    )
     let userIsNotSignedIn = false
     try {
       await client.signInSilent()
@@ -52,7 +55,10 @@ describe("user guide: silent sign-in and refresh", () => {
     const form = server.requestsTo("token").at(-1)!.form!
     expect(form.get("scope")).toBe("openid profile email offline_access")
     expect(form.getAll("resource")).toEqual(["https://api.example.com"])
-    const tokens = await client.getTokens({ resource: "https://api.example.com", scopes: "openid profile email offline_access" })
+    const tokens = await client.getTokens({
+      resource: "https://api.example.com",
+      scopes: "openid profile email offline_access"
+    })
     expect(tokens.accessToken).toBe("api-token")
   })
 

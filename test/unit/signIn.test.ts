@@ -1,6 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { MonoCloudJsError, MonoCloudOPError, MonoCloudTokenError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import {
+  MonoCloudJsError,
+  MonoCloudOPError,
+  MonoCloudTokenError,
+  MonoCloudValidationError
+} from "../../src/MonoCloudError.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
 import { APP_URL, makeTestClient, rejectionOf } from "./support/testClient.js"
 
@@ -34,7 +39,14 @@ describe("signIn (redirect) and processCallback", () => {
 
   it("maps sign-in options onto the request, with signUp winning over prompt", async () => {
     const { client, navigation } = await makeTestClient()
-    await client.signIn({ signUp: true, prompt: "login", loginHint: "a@b.c", maxAge: 60, uiLocales: "fr", acrValues: ["mfa"] })
+    await client.signIn({
+      signUp: true,
+      prompt: "login",
+      loginHint: "a@b.c",
+      maxAge: 60,
+      uiLocales: "fr",
+      acrValues: ["mfa"]
+    })
     const params = new URL(navigation.assigned[0]!).searchParams
     expect(params.get("prompt")).toBe("create")
     expect(params.get("login_hint")).toBe("a@b.c")
@@ -195,9 +207,12 @@ describe("signIn (popup)", () => {
 
   it("fails fast with MonoCloudJsError when the popup was blocked or closed", async () => {
     for (const reason of ["PopupBlocked", "PopupClosed"] as const) {
-      const { client } = await makeTestClient({}, {
-        popup: () => Effect.fail(new MonoCloudJsError({ reason, detail: reason }))
-      })
+      const { client } = await makeTestClient(
+        {},
+        {
+          popup: () => Effect.fail(new MonoCloudJsError({ reason, detail: reason }))
+        }
+      )
       const error = await rejectionOf(client.signIn({ mode: "popup", popup: null }))
       expect(error).toBeInstanceOf(MonoCloudJsError)
       expect((error as MonoCloudJsError).reason).toBe(reason)

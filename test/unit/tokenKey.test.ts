@@ -14,7 +14,10 @@ const token = (accessToken: string, fields: Partial<AccessToken> = {}): AccessTo
   ...fields
 })
 
-const session = (accessTokens: ReadonlyArray<AccessToken> = [], authorizedScopes = "openid profile email"): MonoCloudSession => ({
+const session = (
+  accessTokens: ReadonlyArray<AccessToken> = [],
+  authorizedScopes = "openid profile email"
+): MonoCloudSession => ({
   user: { sub: "user-1" },
   authorizedScopes,
   accessTokens
@@ -22,33 +25,38 @@ const session = (accessTokens: ReadonlyArray<AccessToken> = [], authorizedScopes
 
 describe("tokenKeyFor", () => {
   it.effect("uses the session's authorized scopes and no resource by default", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect(tokenKeyFor(yield* configWith(), session(), {})).toEqual({
         resource: undefined,
         scopes: "openid profile email"
       })
-    }))
+    })
+  )
 
   it.effect("fills in the default resource when the request names none", () =>
-    Effect.gen(function*() {
-      const config = yield* configWith({ defaultAuthParams: { resource: "https://a.example.com https://b.example.com" } })
+    Effect.gen(function* () {
+      const config = yield* configWith({
+        defaultAuthParams: { resource: "https://a.example.com https://b.example.com" }
+      })
       expect(tokenKeyFor(config, session(), {})).toEqual({
         resource: "https://a.example.com https://b.example.com",
         scopes: "openid profile email"
       })
-    }))
+    })
+  )
 
   it.effect("uses the request's scopes as given", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const config = yield* configWith({ resources: [{ resource: "https://api.example.com", scopes: "read:api" }] })
       expect(tokenKeyFor(config, session(), { resource: "https://api.example.com", scopes: "write:api" })).toEqual({
         resource: "https://api.example.com",
         scopes: "write:api"
       })
-    }))
+    })
+  )
 
   it.effect("uses the matching indicator's scopes for a resource, matched as a set", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const config = yield* configWith({
         resources: [{ resource: "https://a.example.com https://b.example.com", scopes: "read:ab" }]
       })
@@ -56,10 +64,11 @@ describe("tokenKeyFor", () => {
         resource: "https://b.example.com  https://a.example.com",
         scopes: "read:ab"
       })
-    }))
+    })
+  )
 
   it.effect("falls back to the authorized scopes for a resource no indicator names, or one without scopes", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const config = yield* configWith({ resources: [{ resource: "https://bare.example.com" }] })
       expect(tokenKeyFor(config, session(), { resource: "https://unknown.example.com" }).scopes).toBe(
         "openid profile email"
@@ -67,7 +76,8 @@ describe("tokenKeyFor", () => {
       expect(tokenKeyFor(config, session(), { resource: "https://bare.example.com" }).scopes).toBe(
         "openid profile email"
       )
-    }))
+    })
+  )
 })
 
 describe("findToken", () => {
@@ -77,9 +87,14 @@ describe("findToken", () => {
   ]
 
   it("finds a token by resource and requested scopes compared as sets, in any order", () => {
-    const found = findToken(session(stored), { resource: "https://a.example.com https://b.example.com", scopes: "read  write" })
+    const found = findToken(session(stored), {
+      resource: "https://a.example.com https://b.example.com",
+      scopes: "read  write"
+    })
     expect(found?.accessToken).toBe("api")
-    expect(findToken(session(stored), { resource: undefined, scopes: "email openid profile" })?.accessToken).toBe("default")
+    expect(findToken(session(stored), { resource: undefined, scopes: "email openid profile" })?.accessToken).toBe(
+      "default"
+    )
   })
 
   it("treats no resource and an empty resource alike", () => {
@@ -88,10 +103,12 @@ describe("findToken", () => {
 
   it("finds nothing for a subset or a superset of the key", () => {
     expect(findToken(session(stored), { resource: "https://a.example.com", scopes: "read write" })).toBeUndefined()
-    expect(findToken(session(stored), { resource: "https://a.example.com https://b.example.com", scopes: "read" }))
-      .toBeUndefined()
-    expect(findToken(session(stored), { resource: undefined, scopes: "openid profile email offline_access" }))
-      .toBeUndefined()
+    expect(
+      findToken(session(stored), { resource: "https://a.example.com https://b.example.com", scopes: "read" })
+    ).toBeUndefined()
+    expect(
+      findToken(session(stored), { resource: undefined, scopes: "openid profile email offline_access" })
+    ).toBeUndefined()
     expect(findToken({ user: { sub: "u" } }, { resource: undefined, scopes: undefined })).toBeUndefined()
   })
 })
@@ -133,15 +150,19 @@ describe("accessTokenRecord", () => {
   })
 
   it("falls back to the requested scopes, then to none, when the response names no scope", () => {
-    expect(accessTokenRecord({ access_token: "at", expires_in: 0 }, { resource: undefined, scopes: "openid" }, 500))
-      .toEqual({ accessToken: "at", accessTokenExpiration: 500, scopes: "openid", requestedScopes: "openid" })
-    expect(accessTokenRecord({ access_token: "at", expires_in: 10 }, { resource: "", scopes: undefined }, 500))
-      .toEqual({ accessToken: "at", accessTokenExpiration: 510, scopes: "" })
+    expect(
+      accessTokenRecord({ access_token: "at", expires_in: 0 }, { resource: undefined, scopes: "openid" }, 500)
+    ).toEqual({ accessToken: "at", accessTokenExpiration: 500, scopes: "openid", requestedScopes: "openid" })
+    expect(accessTokenRecord({ access_token: "at", expires_in: 10 }, { resource: "", scopes: undefined }, 500)).toEqual(
+      { accessToken: "at", accessTokenExpiration: 510, scopes: "" }
+    )
   })
 
   it("keeps an empty granted scope as sent", () => {
-    expect(accessTokenRecord({ access_token: "at", expires_in: 10, scope: "" }, { resource: undefined, scopes: "openid" }, 0)
-      .scopes).toBe("")
+    expect(
+      accessTokenRecord({ access_token: "at", expires_in: 10, scope: "" }, { resource: undefined, scopes: "openid" }, 0)
+        .scopes
+    ).toBe("")
   })
 })
 

@@ -26,7 +26,7 @@ const withServer = <A, E, R>(
   options: Partial<MonoCloudWebJSClientOptions> = {},
   metadata?: Record<string, unknown>
 ) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const server = yield* scriptedServer(metadata === undefined ? {} : { metadata })
     script(server)
     const result = yield* Effect.result(effect.pipe(Effect.provide(engineLayer(server, options))))
@@ -56,50 +56,53 @@ const expectTag = <E extends { readonly _tag: string }>(error: E, tag: string) =
 }
 
 describe("exchangeCode", () => {
-  it.effect("posts the code grant with client_id and repeated resources, and no Authorization for a public client", () =>
-    Effect.gen(function*() {
-      const { result, server } = yield* withServer(
-        (s) => s.expect("token", { json: tokenJson({ id_token: "id", refresh_token: "rt", scope: "openid" }) }),
-        exchange("https://a.example.com https://b.example.com")
-      )
-      expect(success(result)).toEqual({
-        access_token: "at-1",
-        token_type: "Bearer",
-        expires_in: 3600,
-        id_token: "id",
-        refresh_token: "rt",
-        scope: "openid"
+  it.effect(
+    "posts the code grant with client_id and repeated resources, and no Authorization for a public client",
+    () =>
+      Effect.gen(function* () {
+        const { result, server } = yield* withServer(
+          (s) => s.expect("token", { json: tokenJson({ id_token: "id", refresh_token: "rt", scope: "openid" }) }),
+          exchange("https://a.example.com https://b.example.com")
+        )
+        expect(success(result)).toEqual({
+          access_token: "at-1",
+          token_type: "Bearer",
+          expires_in: 3600,
+          id_token: "id",
+          refresh_token: "rt",
+          scope: "openid"
+        })
+        const [request] = server.requestsTo("token")
+        expect(request?.method).toBe("POST")
+        expect(request?.url.href).toBe(`${server.issuer}/token`)
+        expect([...request!.form!]).toEqual([
+          ["grant_type", "authorization_code"],
+          ["code", "the-code"],
+          ["redirect_uri", REDIRECT],
+          ["code_verifier", "the-verifier"],
+          ["resource", "https://a.example.com"],
+          ["resource", "https://b.example.com"],
+          ["client_id", server.clientId]
+        ])
+        expect(request?.headers.has("authorization")).toBe(false)
+        server.verify()
       })
-      const [request] = server.requestsTo("token")
-      expect(request?.method).toBe("POST")
-      expect(request?.url.href).toBe(`${server.issuer}/token`)
-      expect([...request!.form!]).toEqual([
-        ["grant_type", "authorization_code"],
-        ["code", "the-code"],
-        ["redirect_uri", REDIRECT],
-        ["code_verifier", "the-verifier"],
-        ["resource", "https://a.example.com"],
-        ["resource", "https://b.example.com"],
-        ["client_id", server.clientId]
-      ])
-      expect(request?.headers.has("authorization")).toBe(false)
-      server.verify()
-    }))
+  )
 
   it.effect("sends no resource parameter without a resource", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer((s) => s.expect("token", { json: tokenJson() }), exchange())
       success(result)
       expect(server.requestsTo("token")[0]?.form?.has("resource")).toBe(false)
-    }))
+    })
+  )
 
   it.effect("authenticates with client_secret_basic: url-encoded id and secret, no client_id in the body", () =>
-    Effect.gen(function*() {
-      const { result, server } = yield* withServer(
-        (s) => s.expect("token", { json: tokenJson() }),
-        exchange(),
-        { clientId: "my client:1", clientSecret: "p@ss w:rd/+%" }
-      )
+    Effect.gen(function* () {
+      const { result, server } = yield* withServer((s) => s.expect("token", { json: tokenJson() }), exchange(), {
+        clientId: "my client:1",
+        clientSecret: "p@ss w:rd/+%"
+      })
       success(result)
       const [request] = server.requestsTo("token")
       const basic = decodeBasic(request!.headers.get("authorization"))
@@ -108,24 +111,25 @@ describe("exchangeCode", () => {
       expect(basic.secret).toBe("p@ss w:rd/+%")
       expect(request?.form?.has("client_id")).toBe(false)
       expect(request?.form?.has("client_secret")).toBe(false)
-    }))
+    })
+  )
 
   it.effect("authenticates with client_secret_post: client_id and client_secret in the body, no Authorization", () =>
-    Effect.gen(function*() {
-      const { result, server } = yield* withServer(
-        (s) => s.expect("token", { json: tokenJson() }),
-        exchange(),
-        { clientSecret: "s3cret", clientAuthMethod: "client_secret_post" }
-      )
+    Effect.gen(function* () {
+      const { result, server } = yield* withServer((s) => s.expect("token", { json: tokenJson() }), exchange(), {
+        clientSecret: "s3cret",
+        clientAuthMethod: "client_secret_post"
+      })
       success(result)
       const [request] = server.requestsTo("token")
       expect(request?.form?.get("client_id")).toBe(server.clientId)
       expect(request?.form?.get("client_secret")).toBe("s3cret")
       expect(request?.headers.has("authorization")).toBe(false)
-    }))
+    })
+  )
 
   it.effect("fails with MonoCloudOPError on a 400 invalid_grant", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("token", s.oauthError("invalid_grant", "The code expired")),
         exchange()
@@ -135,22 +139,24 @@ describe("exchangeCode", () => {
       expect((error as MonoCloudOPError).error).toBe("invalid_grant")
       expect((error as MonoCloudOPError).errorDescription).toBe("The code expired")
       expect((error as MonoCloudOPError).status).toBe(400)
-    }))
+    })
+  )
 
   it.effect("fails with HttpError StatusCode on a 500", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer((s) => s.expect("token", s.oauthError("server_error", "x", 500)), exchange())
       const error = failure(result)
       expectTag(error, "MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("StatusCode")
       expect((error as MonoCloudHttpError).status).toBe(500)
       expect((error as MonoCloudHttpError).endpoint).toBe("token")
-    }))
+    })
+  )
 })
 
 describe("token response decoding", () => {
   const decodeFails = (json: Record<string, unknown>) =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("token", { json: { refresh_token: "rt-secret", ...json } }),
         exchange()
@@ -176,7 +182,7 @@ describe("token response decoding", () => {
   it.effect("rejects a non-numeric expires_in string", () => decodeFails(tokenJson({ expires_in: "soon" })))
 
   it.effect("accepts token_type in any case and expires_in as a numeric string", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("token", { json: tokenJson({ token_type: "bearer", expires_in: "120" }) }),
         exchange()
@@ -184,15 +190,20 @@ describe("token response decoding", () => {
       const tokens = success(result)
       expect(tokens.expires_in).toBe(120)
       expect(tokens.token_type).toBe("bearer")
-    }))
+    })
+  )
 })
 
 describe("refreshGrant", () => {
   it.effect("posts the refresh grant with scope and resources", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         (s) => s.expect("token", { json: tokenJson() }),
-        refreshGrant({ refreshToken: "rt-1", scopes: "read:a write:a", resource: "https://a.example.com https://b.example.com" })
+        refreshGrant({
+          refreshToken: "rt-1",
+          scopes: "read:a write:a",
+          resource: "https://a.example.com https://b.example.com"
+        })
       )
       success(result)
       expect([...server.requestsTo("token")[0]!.form!]).toEqual([
@@ -203,10 +214,11 @@ describe("refreshGrant", () => {
         ["resource", "https://b.example.com"],
         ["client_id", server.clientId]
       ])
-    }))
+    })
+  )
 
   it.effect("leaves scope out when none (or only blanks) is given", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         (s) => {
           s.expect("token", { json: tokenJson() })
@@ -221,10 +233,11 @@ describe("refreshGrant", () => {
         expect(request.form?.get("grant_type")).toBe("refresh_token")
       }
       expect(server.requestsTo("token").map((request) => request.form?.get("refresh_token"))).toEqual(["rt-1", "rt-2"])
-    }))
+    })
+  )
 
   it.effect("fails with MonoCloudOPError on invalid_grant", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("token", s.oauthError("invalid_grant")),
         refreshGrant({ refreshToken: "rt-1" })
@@ -232,12 +245,13 @@ describe("refreshGrant", () => {
       const error = failure(result)
       expectTag(error, "MonoCloudOPError")
       expect((error as MonoCloudOPError).error).toBe("invalid_grant")
-    }))
+    })
+  )
 })
 
 describe("fetchUserInfo", () => {
   it.effect("sends the access token as Bearer and returns the claims", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         (s) => s.expect("userinfo", s.userInfoReply({ name: "Ada", groups: ["admins"] })),
         fetchUserInfo("at-42", "user-1")
@@ -247,10 +261,11 @@ describe("fetchUserInfo", () => {
       expect(request?.method).toBe("GET")
       expect(request?.bearer).toBe("at-42")
       expect(request?.headers.get("authorization")).toBe("Bearer at-42")
-    }))
+    })
+  )
 
   it.effect("fails with ValidationError userInfoSubject when sub differs", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("userinfo", s.userInfoReply({ sub: "someone-else" })),
         fetchUserInfo("at-42", "user-1")
@@ -258,10 +273,11 @@ describe("fetchUserInfo", () => {
       const error = failure(result)
       expectTag(error, "MonoCloudValidationError")
       expect((error as MonoCloudValidationError).check).toBe("userInfoSubject")
-    }))
+    })
+  )
 
   it.effect("fails with HttpError Decode when the response has no sub", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("userinfo", { json: { name: "Ada" } }),
         fetchUserInfo("at-42", "user-1")
@@ -270,22 +286,24 @@ describe("fetchUserInfo", () => {
       expectTag(error, "MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("Decode")
       expect((error as MonoCloudHttpError).endpoint).toBe("userinfo")
-    }))
+    })
+  )
 
   it.effect("maps a 401 Bearer challenge to MonoCloudOPError", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
-        (s) => s.expect("userinfo", { status: 401, headers: { "www-authenticate": "Bearer error=\"invalid_token\"" } }),
+        (s) => s.expect("userinfo", { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token"' } }),
         fetchUserInfo("at-42", "user-1")
       )
       const error = failure(result)
       expectTag(error, "MonoCloudOPError")
       expect((error as MonoCloudOPError).error).toBe("invalid_token")
       expect((error as MonoCloudOPError).status).toBe(401)
-    }))
+    })
+  )
 
   it.effect("fails with ValidationError endpoint when the metadata has no userinfo_endpoint", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         () => undefined,
         fetchUserInfo("at-42", "user-1"),
@@ -297,12 +315,13 @@ describe("fetchUserInfo", () => {
       expect((error as MonoCloudValidationError).check).toBe("endpoint")
       expect(server.requestsTo("userinfo")).toHaveLength(0)
       server.verify()
-    }))
+    })
+  )
 })
 
 describe("revokeToken", () => {
   it.effect("posts token and token_type_hint with client_id, and accepts a 200 with an empty body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         (s) => s.expect("revocation", { status: 200 }),
         revokeToken("rt-9", "refresh_token")
@@ -317,19 +336,21 @@ describe("revokeToken", () => {
         ["client_id", server.clientId]
       ])
       server.verify()
-    }))
+    })
+  )
 
   it.effect("accepts any 2xx, such as 204 No Content", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("revocation", { status: 204 }),
         revokeToken("rt-9", "refresh_token")
       )
       expect(success(result)).toBeUndefined()
-    }))
+    })
+  )
 
   it.effect("authenticates a confidential client at the revocation endpoint too", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         (s) => s.expect("revocation", { status: 200, body: "" }),
         revokeToken("at-9", "access_token"),
@@ -340,10 +361,11 @@ describe("revokeToken", () => {
       expect(decodeBasic(request!.headers.get("authorization")).secret).toBe("s3cret")
       expect(request?.form?.get("token_type_hint")).toBe("access_token")
       expect(request?.form?.has("client_id")).toBe(false)
-    }))
+    })
+  )
 
   it.effect("fails with MonoCloudOPError on a 400 OAuth error", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("revocation", s.oauthError("unsupported_token_type")),
         revokeToken("rt-9", "refresh_token")
@@ -352,10 +374,11 @@ describe("revokeToken", () => {
       expectTag(error, "MonoCloudOPError")
       expect((error as MonoCloudOPError).error).toBe("unsupported_token_type")
       expect((error as MonoCloudOPError).status).toBe(400)
-    }))
+    })
+  )
 
   it.effect("fails with HttpError StatusCode on a 503", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result } = yield* withServer(
         (s) => s.expect("revocation", { status: 503, body: "down" }),
         revokeToken("rt-9", "refresh_token")
@@ -364,10 +387,11 @@ describe("revokeToken", () => {
       expectTag(error, "MonoCloudHttpError")
       expect((error as MonoCloudHttpError).reason).toBe("StatusCode")
       expect((error as MonoCloudHttpError).endpoint).toBe("revocation")
-    }))
+    })
+  )
 
   it.effect("fails with ValidationError endpoint when the metadata has no revocation_endpoint", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const { result, server } = yield* withServer(
         () => undefined,
         revokeToken("rt-9", "refresh_token"),
@@ -378,5 +402,6 @@ describe("revokeToken", () => {
       expectTag(error, "MonoCloudValidationError")
       expect((error as MonoCloudValidationError).check).toBe("endpoint")
       expect(server.requestsTo("revocation")).toHaveLength(0)
-    }))
+    })
+  )
 })

@@ -14,7 +14,6 @@ import type {
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
 
-
 /** What talking to the provider can fail with. */
 type ServerErrors = MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
 
@@ -46,7 +45,9 @@ describe("operation error channels", () => {
     expectTypeOf<ErrorOf<typeof MonoCloud.refetchUserInfo>>().toEqualTypeOf<ServerErrors | MonoCloudStorageError>()
   })
   it("getSession", () => {
-    expectTypeOf<ErrorOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloudStorageError | MonoCloudValidationError>()
+    expectTypeOf<ErrorOf<typeof MonoCloud.getSession>>().toEqualTypeOf<
+      MonoCloudStorageError | MonoCloudValidationError
+    >()
   })
   it("signOut", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<

@@ -57,7 +57,9 @@ const describeError = (e: unknown): DescribedError => {
     errorDescription: o.errorDescription ?? o.error_description,
     isOPError: e instanceof sdk.MonoCloudOPError,
     fields: Object.fromEntries(
-      Object.entries(o).filter((kv): kv is [string, string | number | boolean] => ["string", "number", "boolean"].includes(typeof kv[1]))
+      Object.entries(o).filter((kv): kv is [string, string | number | boolean] =>
+        ["string", "number", "boolean"].includes(typeof kv[1])
+      )
     )
   }
 }

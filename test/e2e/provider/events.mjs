@@ -56,7 +56,14 @@ export function createEvents(provider) {
 
     /** Clears every list and counter. */
     reset() {
-      for (const key of ["requests", "tokenRequests", "refreshTokenReuse", "authorizations", "grantsRevoked", "serverErrors"]) {
+      for (const key of [
+        "requests",
+        "tokenRequests",
+        "refreshTokenReuse",
+        "authorizations",
+        "grantsRevoked",
+        "serverErrors"
+      ]) {
         log[key].length = 0
       }
       log.refreshTokensConsumed = 0

@@ -62,7 +62,17 @@ export interface ProviderOptions {
 export interface ProviderRequest {
   method: string
   path: string
-  route: "authorization" | "token" | "userinfo" | "end_session" | "end_session_confirm" | "revocation" | "jwks" | "discovery" | "interaction" | "other"
+  route:
+    | "authorization"
+    | "token"
+    | "userinfo"
+    | "end_session"
+    | "end_session_confirm"
+    | "revocation"
+    | "jwks"
+    | "discovery"
+    | "interaction"
+    | "other"
   status: number
   origin: string | undefined
   at: number
@@ -71,7 +81,14 @@ export interface ProviderRequest {
 /** Live log of provider activity. */
 export interface ProviderEvents {
   readonly requests: ProviderRequest[]
-  readonly tokenRequests: Array<{ grantType: string | undefined; ok: boolean; error?: string; errorDescription?: string; errorDetail?: string; at: number }>
+  readonly tokenRequests: Array<{
+    grantType: string | undefined
+    ok: boolean
+    error?: string
+    errorDescription?: string
+    errorDetail?: string
+    at: number
+  }>
   /** Each entry is a rotated (already consumed) refresh token presented again; the grant is then revoked. */
   readonly refreshTokenReuse: Array<{ clientId: string | undefined; at: number }>
   readonly refreshTokensConsumed: number

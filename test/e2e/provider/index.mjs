@@ -20,13 +20,25 @@ export { stripRemoteFonts } from "./pages.mjs"
 export const DEFAULT_API = "https://api.example.com"
 
 /** Paths on the app origin registered as redirect URIs by `spaClient` unless overridden. */
-export const DEFAULT_REDIRECT_PATHS = ["/", "/callback", "/popup-callback", "/silent-callback.html", "/silent-callback-post.html"]
+export const DEFAULT_REDIRECT_PATHS = [
+  "/",
+  "/callback",
+  "/popup-callback",
+  "/silent-callback.html",
+  "/silent-callback-post.html"
+]
 
 /**
  * Client metadata for a public single-page app (PKCE, no secret, refresh tokens).
  * @param {{ clientId?: string, origin: string, redirectPaths?: string[], postLogoutPaths?: string[], extra?: object }} options
  */
-export function spaClient({ clientId = "spa", origin, redirectPaths = DEFAULT_REDIRECT_PATHS, postLogoutPaths = ["/", "/callback", "/signed-out"], extra = {} }) {
+export function spaClient({
+  clientId = "spa",
+  origin,
+  redirectPaths = DEFAULT_REDIRECT_PATHS,
+  postLogoutPaths = ["/", "/callback", "/signed-out"],
+  extra = {}
+}) {
   return {
     client_id: clientId,
     client_name: "E2E single-page app",
@@ -46,7 +58,12 @@ const originsOf = (client) =>
 
 const signingKey = () => {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
-  return { ...privateKey.export({ format: "jwk" }), kid: `rs-${randomBytes(4).toString("hex")}`, alg: "RS256", use: "sig" }
+  return {
+    ...privateKey.export({ format: "jwk" }),
+    kid: `rs-${randomBytes(4).toString("hex")}`,
+    alg: "RS256",
+    use: "sig"
+  }
 }
 
 /** Runs `fn` with oidc-provider's development-mode console warnings muted. */
@@ -97,66 +114,70 @@ export async function startProvider(options = {}) {
   const state = { accessTokenTtl, autoConfirmLogout }
   const faults = []
 
-  const provider = quietly(quiet, () => new Provider(issuer, {
-    adapter: store.adapter,
-    clients,
-    findAccount: accounts.findAccount,
-    jwks: { keys: [signingKey()] },
-    cookies: {
-      keys: [randomBytes(32).toString("hex")],
-      long: { signed: true, httpOnly: true, sameSite: "lax" },
-      short: { signed: true, httpOnly: true, sameSite: "lax" }
-    },
-    scopes: ["openid", "offline_access", "profile", "email"],
-    claims: {
-      openid: ["sub"],
-      profile: ["name", "given_name", "family_name", "updated_at"],
-      email: ["email", "email_verified"],
-      sid: null,
-      auth_time: null
-    },
-    conformIdTokenClaims,
-    clockTolerance: 5,
-    pkce: { methods: ["S256"], required: () => true },
-    clientBasedCORS: (_ctx, origin, client) => originsOf(client).has(origin) || extraOrigins.includes(origin),
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
-    rotateRefreshToken: true,
-    ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? state.accessTokenTtl,
-      AuthorizationCode: 60,
-      IdToken: idTokenTtl,
-      RefreshToken: refreshTokenTtl,
-      Interaction: 3600,
-      Session: sessionTtl,
-      Grant: refreshTokenTtl
-    },
-    features: {
-      devInteractions: { enabled: true },
-      userinfo: { enabled: true },
-      revocation: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource: logoutSource(() => state.autoConfirmLogout),
-        postLogoutSuccessSource
-      },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: async (_ctx, _client, oneOf) => oneOf,
-        useGrantedResource: async () => false,
-        getResourceServerInfo: async (_ctx, indicator) => {
-          const api = resources[indicator]
-          if (!api) throw new errors.InvalidTarget()
-          return {
-            scope: api.scope,
-            audience: indicator,
-            accessTokenTTL: api.accessTokenTtl ?? state.accessTokenTtl,
-            accessTokenFormat: "jwt",
-            jwt: { sign: { alg: "RS256" } }
+  const provider = quietly(
+    quiet,
+    () =>
+      new Provider(issuer, {
+        adapter: store.adapter,
+        clients,
+        findAccount: accounts.findAccount,
+        jwks: { keys: [signingKey()] },
+        cookies: {
+          keys: [randomBytes(32).toString("hex")],
+          long: { signed: true, httpOnly: true, sameSite: "lax" },
+          short: { signed: true, httpOnly: true, sameSite: "lax" }
+        },
+        scopes: ["openid", "offline_access", "profile", "email"],
+        claims: {
+          openid: ["sub"],
+          profile: ["name", "given_name", "family_name", "updated_at"],
+          email: ["email", "email_verified"],
+          sid: null,
+          auth_time: null
+        },
+        conformIdTokenClaims,
+        clockTolerance: 5,
+        pkce: { methods: ["S256"], required: () => true },
+        clientBasedCORS: (_ctx, origin, client) => originsOf(client).has(origin) || extraOrigins.includes(origin),
+        issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+        rotateRefreshToken: true,
+        ttl: {
+          AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? state.accessTokenTtl,
+          AuthorizationCode: 60,
+          IdToken: idTokenTtl,
+          RefreshToken: refreshTokenTtl,
+          Interaction: 3600,
+          Session: sessionTtl,
+          Grant: refreshTokenTtl
+        },
+        features: {
+          devInteractions: { enabled: true },
+          userinfo: { enabled: true },
+          revocation: { enabled: true },
+          rpInitiatedLogout: {
+            enabled: true,
+            logoutSource: logoutSource(() => state.autoConfirmLogout),
+            postLogoutSuccessSource
+          },
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: async (_ctx, _client, oneOf) => oneOf,
+            useGrantedResource: async () => false,
+            getResourceServerInfo: async (_ctx, indicator) => {
+              const api = resources[indicator]
+              if (!api) throw new errors.InvalidTarget()
+              return {
+                scope: api.scope,
+                audience: indicator,
+                accessTokenTTL: api.accessTokenTtl ?? state.accessTokenTtl,
+                accessTokenFormat: "jwt",
+                jwt: { sign: { alg: "RS256" } }
+              }
+            }
           }
         }
-      }
-    }
-  }))
+      })
+  )
 
   const events = createEvents(provider)
 

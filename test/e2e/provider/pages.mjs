@@ -3,7 +3,8 @@
  * the RP-initiated logout confirmation automatable.
  */
 
-const REMOTE_FONT = /@import\s+url\(\s*["']?https?:\/\/fonts\.[^)]*\)\s*;?|<link[^>]+fonts\.(googleapis|gstatic)\.com[^>]*>/gi
+const REMOTE_FONT =
+  /@import\s+url\(\s*["']?https?:\/\/fonts\.[^)]*\)\s*;?|<link[^>]+fonts\.(googleapis|gstatic)\.com[^>]*>/gi
 
 /** Removes remote web-font references from an HTML document. */
 export function stripRemoteFonts(html) {

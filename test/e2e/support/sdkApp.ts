@@ -64,11 +64,18 @@ export const clientOptions = (stack: Stack, extra: Partial<ClientOptions> = {}):
 export async function loadApp(stack: Stack, page: Page, options: Partial<ClientOptions> = {}, config: AppConfig = {}) {
   await page.goto(stack.app.url("/"))
   await waitForReady(page)
-  await page.evaluate(({ options, config }) => void window.makeClient(options, config), { options: clientOptions(stack, options), config })
+  await page.evaluate(({ options, config }) => void window.makeClient(options, config), {
+    options: clientOptions(stack, options),
+    config
+  })
 }
 
 /** Opens the app in a fresh browser context and creates `window.client`. */
-export async function openApp(stack: Stack, options: Partial<ClientOptions> = {}, config: AppConfig = {}): Promise<AppPage> {
+export async function openApp(
+  stack: Stack,
+  options: Partial<ClientOptions> = {},
+  config: AppConfig = {}
+): Promise<AppPage> {
   const opened = await newPage(stack.browser)
   await loadApp(stack, opened.page, options, config)
   return opened
@@ -114,7 +121,12 @@ export function useStack(options: Omit<ProviderOptions, "clients"> = {}) {
 }
 
 /** Another tab of the same context with the app loaded and its own `window.client`. */
-export async function openTab(stack: Stack, context: BrowserContext, logs: string[], options: Partial<ClientOptions> = {}): Promise<Page> {
+export async function openTab(
+  stack: Stack,
+  context: BrowserContext,
+  logs: string[],
+  options: Partial<ClientOptions> = {}
+): Promise<Page> {
   const page = await context.newPage()
   collectLogs(page, logs)
   await loadApp(stack, page, options)
@@ -126,7 +138,11 @@ export async function openTab(stack: Stack, context: BrowserContext, logs: strin
  * described in the page. `fn` travels as source text (as with `page.evaluate`),
  * so it must be self-contained: no closures over test variables.
  */
-export const attempt = <R, A = undefined>(page: Page, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<Outcome<Awaited<R>>> =>
+export const attempt = <R, A = undefined>(
+  page: Page,
+  fn: (arg: A) => R | Promise<R>,
+  arg?: A
+): Promise<Outcome<Awaited<R>>> =>
   page.evaluate(
     async ({ source, arg }) => {
       const run = (0, eval)(`(${source})`) as (a: unknown) => unknown
@@ -148,8 +164,11 @@ export function unwrap<R>(outcome: Outcome<R>, logs: string[] = []): R {
 }
 
 /** Runs `fn(arg)` in the page and resolves with its value (rejects with the page's error described). */
-export const call = async <R, A = undefined>(page: Page, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<Awaited<R>> =>
-  unwrap(await attempt(page, fn, arg))
+export const call = async <R, A = undefined>(
+  page: Page,
+  fn: (arg: A) => R | Promise<R>,
+  arg?: A
+): Promise<Awaited<R>> => unwrap(await attempt(page, fn, arg))
 
 export const getSession = (page: Page): Promise<Session | undefined> => call(page, () => window.client!.getSession())
 
@@ -158,7 +177,12 @@ export const getSession = (page: Page): Promise<Session | undefined> => call(pag
  * drive the provider pages, and resolves once the page committed a document on
  * the app origin again and the app booted there (its `processCallback()` done).
  */
-async function roundTrip(stack: Stack, page: Page, trigger: () => Promise<Outcome<unknown>>, whileAway?: () => Promise<void>) {
+async function roundTrip(
+  stack: Stack,
+  page: Page,
+  trigger: () => Promise<Outcome<unknown>>,
+  whileAway?: () => Promise<void>
+) {
   const back = page.waitForEvent("framenavigated", {
     predicate: (frame) => frame === page.mainFrame() && frame.url().startsWith(`${stack.app.origin}/`),
     timeout: 15_000
@@ -175,7 +199,8 @@ async function roundTrip(stack: Stack, page: Page, trigger: () => Promise<Outcom
 /** Throws when the `processCallback()` the app ran on load failed. */
 async function expectCallbackOk(page: Page, logs: string[]) {
   const outcome = await page.evaluate(() => window.callbackOutcome)
-  if (outcome && !outcome.ok) throw new Error(`processCallback failed: ${JSON.stringify(outcome.error)}\n${logs.join("\n")}`)
+  if (outcome && !outcome.ok)
+    throw new Error(`processCallback failed: ${JSON.stringify(outcome.error)}\n${logs.join("\n")}`)
 }
 
 export interface RedirectSignIn extends LoginOptions {
@@ -191,7 +216,12 @@ export interface RedirectSignIn extends LoginOptions {
  */
 export async function signInByRedirect(stack: Stack, page: Page, options: RedirectSignIn = {}): Promise<Session> {
   const { signIn = {}, logs = [], ...login } = options
-  await roundTrip(stack, page, () => attempt(page, (o) => window.client!.signIn(o), signIn), () => completeLogin(page, login))
+  await roundTrip(
+    stack,
+    page,
+    () => attempt(page, (o) => window.client!.signIn(o), signIn),
+    () => completeLogin(page, login)
+  )
   if (signIn.returnUrl !== undefined) {
     // the callback page goes on to the return URL by itself
     const target = new URL(signIn.returnUrl, stack.app.origin).href
@@ -208,14 +238,24 @@ export async function signInByRedirect(stack: Stack, page: Page, options: Redire
 }
 
 /** Popup sign-in (`client.signIn({ mode: "popup" })`, opened synchronously by the SDK); resolves with the stored session. */
-export async function signInByPopup(page: Page, options: LoginOptions & { signIn?: SignInOptions } = {}): Promise<Session | undefined> {
+export async function signInByPopup(
+  page: Page,
+  options: LoginOptions & { signIn?: SignInOptions } = {}
+): Promise<Session | undefined> {
   const { signIn = {}, ...login } = options
-  unwrap(await loginInPopup(page, () => attempt(page, (o) => window.client!.signIn({ ...o, mode: "popup" }), signIn), login))
+  unwrap(
+    await loginInPopup(page, () => attempt(page, (o) => window.client!.signIn({ ...o, mode: "popup" }), signIn), login)
+  )
   return getSession(page)
 }
 
 /** Redirect sign-out (`client.signOut()`), through the provider's logout page and back to the app. */
-export async function signOutByRedirect(stack: Stack, page: Page, options: SignOutOptions = {}, logs: string[] = []): Promise<void> {
+export async function signOutByRedirect(
+  stack: Stack,
+  page: Page,
+  options: SignOutOptions = {},
+  logs: string[] = []
+): Promise<void> {
   await roundTrip(stack, page, () => attempt(page, (o) => window.client!.signOut(o), options))
   await expectCallbackOk(page, logs)
 }
@@ -233,7 +273,9 @@ export const tokenRequestsSince = (op: TestProvider, since: number, grantType?: 
 
 /** The session's access token stored for exactly these requested scopes (default token: the sign-in scopes). */
 export const tokenFor = (session: Session, requestedScopes: string) =>
-  session.accessTokens?.find((t) => (t.requestedScopes ?? "").split(" ").sort().join(" ") === requestedScopes.split(" ").sort().join(" "))
+  session.accessTokens?.find(
+    (t) => (t.requestedScopes ?? "").split(" ").sort().join(" ") === requestedScopes.split(" ").sort().join(" ")
+  )
 
 let users = 0
 /** A login name no other test of this process uses (provider accounts are shared by a file's tests). */

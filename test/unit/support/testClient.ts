@@ -17,7 +17,10 @@ export const makeTestClient = async (
 ) => {
   const server = parts.server ?? (await makeScriptedAuthorizationServer())
   const test = makeTestPlatform(server, { url: `${APP_URL}/`, ...parts })
-  const client = clientOn({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, ...options }, test.layer)
+  const client = clientOn(
+    { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, ...options },
+    test.layer
+  )
   return { client, server, storage: test.storage, navigation: test.navigation }
 }
 

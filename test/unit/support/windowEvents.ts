@@ -20,14 +20,14 @@ export const trackMessageListeners = () => {
 
 /** Lets forked fibers run until `condition` holds. */
 export const waitUntil = (condition: () => boolean) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (let i = 0; i < 100 && !condition(); i++) yield* Effect.yieldNow
     expect(condition()).toBe(true)
   })
 
 /** Gives `fiber` ample turns to finish, then expects it to be still waiting. */
 export const stillWaiting = (fiber: Fiber.Fiber<string, unknown>) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     for (let i = 0; i < 20; i++) yield* Effect.yieldNow
     expect(fiber.pollUnsafe()).toBeUndefined()
   })
