@@ -28,7 +28,10 @@ export const TARGETS = {
 // Versions, read from the installed packages at run time
 
 export function packageVersion(name) {
-  const manifest = name === OWN_PACKAGE ? path.join(root, "package.json") : path.join(root, "node_modules", ...name.split("/"), "package.json")
+  const manifest =
+    name === OWN_PACKAGE
+      ? path.join(root, "package.json")
+      : path.join(root, "node_modules", ...name.split("/"), "package.json")
   try {
     return JSON.parse(readFileSync(manifest, "utf8")).version
   } catch {
@@ -43,7 +46,10 @@ export function packageVersion(name) {
 const ownAliases = Object.fromEntries(
   Object.entries(rootManifest.exports ?? {})
     .filter(([subpath, target]) => !subpath.includes("*") && typeof target?.import?.default === "string")
-    .map(([subpath, target]) => [subpath === "." ? OWN_PACKAGE : `${OWN_PACKAGE}/${subpath.slice(2)}`, target.import.default])
+    .map(([subpath, target]) => [
+      subpath === "." ? OWN_PACKAGE : `${OWN_PACKAGE}/${subpath.slice(2)}`,
+      target.import.default
+    ])
 )
 
 export function assertDistBuilt() {
@@ -94,7 +100,7 @@ main().catch((error) => console.error(error))
     id: "effect",
     name: `${OWN_PACKAGE}/effect`,
     ours: true,
-    flow: "processCallback, signInSilent() + Effect.catchTag(\"MonoCloudOPError\"), getTokens(), signOut(); Effect.provide(MonoCloud.layer(options)), Effect.runPromise",
+    flow: 'processCallback, signInSilent() + Effect.catchTag("MonoCloudOPError"), getTokens(), signOut(); Effect.provide(MonoCloud.layer(options)), Effect.runPromise',
     source: `
 import * as Effect from "effect/Effect"
 import * as MonoCloud from "${OWN_PACKAGE}/effect"
@@ -155,7 +161,7 @@ main().catch((error) => console.error(error))
   {
     id: "auth0",
     name: "@auth0/auth0-spa-js",
-    flow: "new Auth0Client, handleRedirectCallback(), getTokenSilently({ cacheMode: \"off\" }) + instanceof GenericError, getTokenSilently(), logout()",
+    flow: 'new Auth0Client, handleRedirectCallback(), getTokenSilently({ cacheMode: "off" }) + instanceof GenericError, getTokenSilently(), logout()',
     source: `
 import { Auth0Client, GenericError } from "@auth0/auth0-spa-js"
 
@@ -357,7 +363,8 @@ export const packageOf = (input) => {
 export const bytesByPackage = (inputs) => {
   const byPackage = new Map()
   for (const [file, info] of Object.entries(inputs)) {
-    if (info.bytesInOutput > 0) byPackage.set(packageOf(file), (byPackage.get(packageOf(file)) ?? 0) + info.bytesInOutput)
+    if (info.bytesInOutput > 0)
+      byPackage.set(packageOf(file), (byPackage.get(packageOf(file)) ?? 0) + info.bytesInOutput)
   }
   return byPackage
 }

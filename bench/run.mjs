@@ -1,20 +1,33 @@
 // Side-by-side figures for @monocloud/auth-web-js and peer SPA OIDC SDKs (oidc-client-ts,
-// @auth0/auth0-spa-js): bundle size of a minimal app, cold construct + first session read, and the
-// cost of building an authorization request URL. Everything runs locally, without network.
+// @auth0/auth0-spa-js, @azure/msal-browser), in one run:
+//   1. bundle size of a "typical app" (restore the session on page load, read a token, sign out),
+//   2. Effect users' marginal cost: an Effect + Schema + Layer + http app without and with our
+//      signInSilent + getSession,
+//   3. speed: cold construct + first session read, and starting a redirect sign-in.
+// Everything runs locally, without network. The bundling and the app sources live in
+// bench/bundles.mjs, shared with bench/size-budget.mjs.
 //
 // Run with `npm run bench` (builds dist/ first) or `node bench/run.mjs` after `npm run build`.
 // Environment knobs (all optional): BENCH_COLD_RUNS, BENCH_URL_WARMUP, BENCH_URL_ITERATIONS,
 // BENCH_URL_BUDGET_MS.
 
-import { build } from "esbuild"
-import { existsSync, readFileSync } from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { performance } from "node:perf_hooks"
-import { fileURLToPath, pathToFileURL } from "node:url"
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib"
+import { pathToFileURL } from "node:url"
+import {
+  OWN_PACKAGE,
+  TARGETS,
+  bundleApp,
+  bytesByPackage,
+  effectMarginalApps,
+  packageOf,
+  packageVersion,
+  promiseTypicalApp,
+  root,
+  typicalApps
+} from "./bundles.mjs"
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const dist = (file) => path.join(root, "dist", file)
 
 const COLD_RUNS = intFromEnv("BENCH_COLD_RUNS", 50)
@@ -39,7 +52,8 @@ function intFromEnv(name, fallback) {
 const na = (reason) => `n/a (${reason})`
 
 const reasonOf = (error) => {
-  if (error?.code === "ERR_MODULE_NOT_FOUND") return `not installed: ${/'([^']+)'/.exec(error.message)?.[1] ?? "module"}`
+  if (error?.code === "ERR_MODULE_NOT_FOUND")
+    return `not installed: ${/'([^']+)'/.exec(error.message)?.[1] ?? "module"}`
   if (Array.isArray(error?.errors) && error.errors[0]?.text) return `esbuild: ${error.errors[0].text}` // esbuild failure
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   const firstLine = text.split("\n")[0]
@@ -47,13 +61,17 @@ const reasonOf = (error) => {
 }
 
 const fmtInt = (n) => Math.round(n).toLocaleString("en-US")
-const fmtFixed = (n, digits) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
-const fmtKiB = (bytes) => `${fmtFixed(bytes / 1024, 1)} KiB`
+const fmtSigned = (n) => `${n >= 0 ? "+" : "−"}${fmtInt(Math.abs(n))}`
+const fmtFixed = (n, digits) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+const fmtKB = (bytes) => `${fmtFixed(bytes / 1000, 1)} KB`
+const verdict = (value, limit) => (value <= limit ? "met" : `NOT met (over by ${fmtInt(value - limit)} bytes)`)
 
 function printTable(title, headers, rows) {
   const cells = rows.map((row) => row.map((cell) => String(cell)))
   const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((row) => row[i]?.length ?? 0)))
-  const line = (row) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`
+  const line = (row) =>
+    `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ")} |`
   console.log(`\n## ${title}\n`)
   console.log(line(headers))
   console.log(`|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`)
@@ -68,158 +86,89 @@ const median = (sorted) => {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 
 // ---------------------------------------------------------------------------------------------
-// Versions
+// Versions (read from the installed package.json files)
 
-function packageVersion(dir) {
-  try {
-    return JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).version ?? "?"
-  } catch {
-    return undefined
-  }
-}
-const nodeModule = (name) => path.join(root, "node_modules", ...name.split("/"))
+const versionedPackages = [
+  OWN_PACKAGE,
+  "effect",
+  "jose",
+  "oidc-client-ts",
+  "@auth0/auth0-spa-js",
+  "@azure/msal-browser",
+  "@azure/msal-common",
+  "esbuild",
+  "tsup",
+  "happy-dom"
+]
+const versions = Object.fromEntries(versionedPackages.map((name) => [name, packageVersion(name)]))
 
-const versions = {
-  "@monocloud/auth-web-js": packageVersion(root),
-  "oidc-client-ts": packageVersion(nodeModule("oidc-client-ts")),
-  "@auth0/auth0-spa-js": packageVersion(nodeModule("@auth0/auth0-spa-js")),
-  effect: packageVersion(nodeModule("effect")),
-  "@effect/platform": packageVersion(nodeModule("@effect/platform")),
-  jose: packageVersion(nodeModule("jose")),
-  esbuild: packageVersion(nodeModule("esbuild")),
-  "happy-dom": packageVersion(nodeModule("happy-dom"))
-}
+// Names of the SDKs in the speed section (the bundle section names come from bench/bundles.mjs).
+const ours = { name: OWN_PACKAGE }
+const oidcClientTs = { name: "oidc-client-ts" }
+const auth0 = { name: "@auth0/auth0-spa-js" }
 
-// ---------------------------------------------------------------------------------------------
-// SDK descriptors
-
-const ours = {
-  name: "@monocloud/auth-web-js",
-  entry: dist("index.js"),
-  bundleSource: (entry) => `
-    import { MonoCloudWebJSClient } from ${JSON.stringify(entry)}
-    const client = new MonoCloudWebJSClient({ tenantDomain: "acme.us.monocloud.com", clientId: "my-client" })
-    client.getSession().then((session) => console.log(session))
-  `
-}
-
-const oursEffect = {
-  name: "@monocloud/auth-web-js/effect",
-  entry: dist("effect.js"),
-  bundleSource: (entry) => `
-    import * as Effect from "effect/Effect"
-    import * as MonoCloud from ${JSON.stringify(entry)}
-    const program = Effect.provide(
-      MonoCloud.getSession,
-      MonoCloud.layer({ tenantDomain: "acme.us.monocloud.com", clientId: "my-client" })
-    )
-    Effect.runPromise(program).then((session) => console.log(session))
-  `
-}
-
-const oidcClientTs = {
-  name: "oidc-client-ts",
-  entry: "oidc-client-ts",
-  bundleSource: (entry) => `
-    import { UserManager } from ${JSON.stringify(entry)}
-    const manager = new UserManager({
-      authority: "https://acme.example.com",
-      client_id: "my-client",
-      redirect_uri: window.location.origin + "/"
-    })
-    manager.getUser().then((user) => console.log(user))
-  `
-}
-
-const auth0 = {
-  name: "@auth0/auth0-spa-js",
-  entry: "@auth0/auth0-spa-js",
-  bundleSource: (entry) => `
-    import { Auth0Client } from ${JSON.stringify(entry)}
-    const client = new Auth0Client({
-      domain: "acme.example.com",
-      clientId: "my-client",
-      authorizationParams: { redirect_uri: window.location.origin + "/" }
-    })
-    client.isAuthenticated().then((authenticated) => console.log(authenticated))
-  `
-}
+// Targets and their outcome, collected while the sections run and printed at the end.
+const targetLines = []
 
 // ---------------------------------------------------------------------------------------------
-// 1. Bundle size
-
-async function bundle(sdk) {
-  if (sdk.entry.startsWith("/") && !existsSync(sdk.entry)) throw new Error(`${path.relative(root, sdk.entry)} missing; run npm run build`)
-  const result = await build({
-    stdin: { contents: sdk.bundleSource(sdk.entry), resolveDir: root, sourcefile: "bench-app.js", loader: "js" },
-    absWorkingDir: root,
-    bundle: true,
-    minify: true,
-    treeShaking: true,
-    platform: "browser",
-    format: "esm",
-    target: "es2022",
-    define: { "process.env.NODE_ENV": '"production"' },
-    outfile: path.join(root, "bench", ".out", "app.js"),
-    write: false,
-    metafile: true,
-    logLevel: "silent"
-  })
-  const js = result.outputFiles.find((file) => file.path.endsWith(".js"))
-  if (js === undefined) throw new Error("esbuild produced no JavaScript output")
-  const bytes = js.contents
-  const gzip = gzipSync(bytes, { level: 9 }).length
-  const brotli = brotliCompressSync(bytes, {
-    params: {
-      [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY,
-      [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length
-    }
-  }).length
-  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {}
-  return { raw: bytes.length, gzip, brotli, inputs }
-}
-
-const packageOf = (input) => {
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)
-  if (match) return match[1]
-  if (input.startsWith("dist/")) return "@monocloud/auth-web-js (dist)"
-  return input
-}
+// 1. Bundle size of the typical app
 
 async function bundleSection() {
-  const sdks = [ours, oursEffect, oidcClientTs, auth0]
   const results = new Map()
-  const rows = []
-  for (const sdk of sdks) {
+  for (const app of typicalApps) {
     try {
-      const figures = await bundle(sdk)
-      results.set(sdk, figures)
-      rows.push([sdk.name, fmtInt(figures.raw), fmtInt(figures.gzip), fmtInt(figures.brotli), fmtKiB(figures.gzip)])
+      results.set(app.id, await bundleApp(app))
     } catch (error) {
-      const cell = na(reasonOf(error))
-      rows.push([sdk.name, cell, cell, cell, cell])
+      results.set(app.id, error)
     }
   }
-  printTable("1. Bundle size of a minimal app (esbuild, minified, ESM, browser)", ["SDK", "raw bytes", "gzip -9 bytes", "brotli q11 bytes", "gzip"], rows)
+  const reference = results.get(promiseTypicalApp.id)
+  const referenceGzip = reference instanceof Error ? undefined : reference.gzip
+  const rows = typicalApps.map((app) => {
+    const figures = results.get(app.id)
+    if (figures instanceof Error) {
+      const cell = na(reasonOf(figures))
+      return [app.name, cell, cell, cell, cell]
+    }
+    const ratio = referenceGzip === undefined ? na("no reference") : `${fmtFixed(figures.gzip / referenceGzip, 2)}×`
+    return [app.name, fmtInt(figures.raw), fmtInt(figures.gzip), fmtInt(figures.brotli), ratio]
+  })
+  printTable(
+    "1. Bundle size of a typical app (esbuild: bundle, minify, esm, browser, es2022)",
+    ["SDK", "raw bytes", "gzip -9 bytes", "brotli q11 bytes", "gzip ÷ ours"],
+    rows
+  )
+  console.log(`\n"ours" = the ${promiseTypicalApp.name} (promise) row.`)
+  console.log(`\nFlows (bench/bundles.mjs; entry files and outputs are written to bench/.tmp/):`)
+  for (const app of typicalApps) console.log(`- ${app.name}: ${app.flow}`)
 
-  const promiseBundle = results.get(ours)
-  if (promiseBundle === undefined) return
-  const inputs = Object.entries(promiseBundle.inputs)
+  if (referenceGzip === undefined) {
+    targetLines.push(`promise typical app ≤ ${fmtKB(TARGETS.promiseTypicalGzip)} gzip: n/a (${reasonOf(reference)})`)
+    return
+  }
+  targetLines.push(
+    `promise typical app ≤ ${fmtKB(TARGETS.promiseTypicalGzip)} gzip (target): ${fmtInt(referenceGzip)} bytes, ${verdict(referenceGzip, TARGETS.promiseTypicalGzip)}`,
+    `promise typical app ≤ ${fmtKB(TARGETS.promiseTypicalBudgetGzip)} gzip (CI budget, bench/size-budget.mjs): ${fmtInt(referenceGzip)} bytes, ${verdict(referenceGzip, TARGETS.promiseTypicalBudgetGzip)}`
+  )
+
+  const inputs = Object.entries(reference.inputs)
     .map(([file, info]) => ({ file, bytes: info.bytesInOutput }))
     .filter((entry) => entry.bytes > 0)
-  const share = (bytes) => `${fmtFixed((100 * bytes) / promiseBundle.raw, 1)} %`
-
-  const byPackage = new Map()
-  for (const { file, bytes } of inputs) byPackage.set(packageOf(file), (byPackage.get(packageOf(file)) ?? 0) + bytes)
+  const share = (bytes) => `${fmtFixed((100 * bytes) / reference.raw, 1)} %`
   printTable(
-    `1a. ${ours.name} promise bundle: bytes in output by package (of ${fmtInt(promiseBundle.raw)} raw)`,
+    `1a. ${promiseTypicalApp.name} typical app: bytes in output by package (of ${fmtInt(reference.raw)} raw)`,
     ["package", "bytes in output", "share", "input files"],
-    [...byPackage]
+    [...bytesByPackage(reference.inputs)]
       .sort((a, b) => b[1] - a[1])
-      .map(([name, bytes]) => [name, fmtInt(bytes), share(bytes), String(inputs.filter((i) => packageOf(i.file) === name).length)])
+      .map(([name, bytes]) => [
+        name,
+        fmtInt(bytes),
+        share(bytes),
+        String(inputs.filter((i) => packageOf(i.file) === name).length)
+      ])
   )
   printTable(
-    `1b. ${ours.name} promise bundle: top 10 input files by bytes in output`,
+    `1b. ${promiseTypicalApp.name} typical app: top 10 input files by bytes in output`,
     ["input file", "bytes in output", "share"],
     inputs
       .sort((a, b) => b.bytes - a.bytes)
@@ -229,7 +178,66 @@ async function bundleSection() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Speed: browser globals from happy-dom (Node 20 has crypto, fetch, URL, TextEncoder,
+// 2. Effect users' marginal cost
+
+async function marginalSection() {
+  const { baseline, withAuth } = effectMarginalApps
+  let without
+  let withOurs
+  try {
+    without = await bundleApp(baseline)
+    withOurs = await bundleApp(withAuth)
+  } catch (error) {
+    const cell = na(reasonOf(error))
+    printTable(
+      "2. Effect users' marginal cost",
+      ["app", "raw bytes", "gzip -9 bytes", "brotli q11 bytes"],
+      [
+        [baseline.name, cell, cell, cell],
+        [withAuth.name, cell, cell, cell]
+      ]
+    )
+    targetLines.push(
+      `Effect users' marginal cost ≤ ${fmtKB(TARGETS.effectMarginalGzip)} gzip: n/a (${reasonOf(error)})`
+    )
+    return
+  }
+  const marginal = {
+    raw: withOurs.raw - without.raw,
+    gzip: withOurs.gzip - without.gzip,
+    brotli: withOurs.brotli - without.brotli
+  }
+  printTable(
+    "2. Effect users' marginal cost: an app on effect/Effect, Schema, Layer and http, without and with our signInSilent + getSession",
+    ["app", "raw bytes", "gzip -9 bytes", "brotli q11 bytes"],
+    [
+      [baseline.name, fmtInt(without.raw), fmtInt(without.gzip), fmtInt(without.brotli)],
+      [withAuth.name, fmtInt(withOurs.raw), fmtInt(withOurs.gzip), fmtInt(withOurs.brotli)],
+      ["marginal cost (difference)", fmtSigned(marginal.raw), fmtSigned(marginal.gzip), fmtSigned(marginal.brotli)]
+    ]
+  )
+  console.log(
+    `\nmarginal cost: ${fmtSigned(marginal.gzip)} bytes gzip (${fmtKB(marginal.gzip)}), ${fmtSigned(marginal.brotli)} bytes brotli`
+  )
+  targetLines.push(
+    `Effect users' marginal cost ≤ ${fmtKB(TARGETS.effectMarginalGzip)} gzip (target): ${fmtSigned(marginal.gzip)} bytes, ${verdict(marginal.gzip, TARGETS.effectMarginalGzip)}`
+  )
+
+  const before = bytesByPackage(without.inputs)
+  const after = bytesByPackage(withOurs.inputs)
+  const names = [...new Set([...before.keys(), ...after.keys()])]
+  printTable(
+    "2a. The same two apps: minified bytes in output by package (gzip compresses across packages, so these are raw)",
+    ["package", "without", "with", "difference"],
+    names
+      .map((name) => [name, before.get(name) ?? 0, after.get(name) ?? 0])
+      .sort((a, b) => b[2] - b[1] - (a[2] - a[1]))
+      .map(([name, b, a]) => [name, fmtInt(b), fmtInt(a), fmtSigned(a - b)])
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Speed: browser globals from happy-dom (Node 20 has crypto, fetch, URL, TextEncoder,
 // BroadcastChannel, atob/btoa itself; it lacks window, document, location, navigator and the
 // web storages)
 
@@ -243,7 +251,8 @@ async function installDom() {
   for (const name of ["document", "location", "navigator", "localStorage", "sessionStorage", "history", "screen"]) {
     define(name, window[name])
   }
-  for (const name of ["addEventListener", "removeEventListener", "dispatchEvent"]) define(name, window[name].bind(window))
+  for (const name of ["addEventListener", "removeEventListener", "dispatchEvent"])
+    define(name, window[name].bind(window))
   dom = window
 }
 
@@ -267,7 +276,8 @@ const loaders = {
     const { module, importMs } = await importTimed(pathToFileURL(dist("index.js")).href)
     const testing = await import(pathToFileURL(dist("testing.js")).href)
     const effectApi = await import(pathToFileURL(dist("effect.js")).href)
-    return { module, testing, effectApi, importMs }
+    const Layer = await import("effect/Layer")
+    return { module, testing, effectApi, Layer, importMs }
   },
   [oidcClientTs.name]: async () => importTimed("oidc-client-ts"),
   [auth0.name]: async () => importTimed("@auth0/auth0-spa-js")
@@ -288,46 +298,54 @@ const peerMetadata = {
 
 // (a) construct + first session read, with empty storage; returns { run, dispose } factories.
 const coldCases = {
-  [ours.name]: ({ module }) => async () => {
-    const client = new module.MonoCloudWebJSClient({ tenantDomain: ISSUER, clientId: CLIENT_ID, appUrl: APP_URL })
-    const session = await client.getSession()
-    if (session !== undefined) throw new Error("expected no session in empty storage")
-    return () => client.dispose()
-  },
-  [oidcClientTs.name]: ({ module }) => async () => {
-    const manager = new module.UserManager({ authority: ISSUER, client_id: CLIENT_ID, redirect_uri: REDIRECT_URI })
-    const user = await manager.getUser()
-    if (user !== null) throw new Error("expected no user in empty storage")
-    return () => manager.stopSilentRenew()
-  },
-  [auth0.name]: ({ module }) => async () => {
-    const client = new module.Auth0Client({
-      domain: DOMAIN,
-      clientId: CLIENT_ID,
-      authorizationParams: { redirect_uri: REDIRECT_URI }
-    })
-    const authenticated = await client.isAuthenticated()
-    if (authenticated !== false) throw new Error("expected not authenticated with empty storage")
-    return () => undefined
-  }
+  [ours.name]:
+    ({ module }) =>
+    async () => {
+      const client = new module.MonoCloudWebJSClient({ tenantDomain: ISSUER, clientId: CLIENT_ID, appUrl: APP_URL })
+      const session = await client.getSession()
+      if (session !== undefined) throw new Error("expected no session in empty storage")
+      return () => client.dispose()
+    },
+  [oidcClientTs.name]:
+    ({ module }) =>
+    async () => {
+      const manager = new module.UserManager({ authority: ISSUER, client_id: CLIENT_ID, redirect_uri: REDIRECT_URI })
+      const user = await manager.getUser()
+      if (user !== null) throw new Error("expected no user in empty storage")
+      return () => manager.stopSilentRenew()
+    },
+  [auth0.name]:
+    ({ module }) =>
+    async () => {
+      const client = new module.Auth0Client({
+        domain: DOMAIN,
+        clientId: CLIENT_ID,
+        authorizationParams: { redirect_uri: REDIRECT_URI }
+      })
+      const authenticated = await client.isAuthenticated()
+      if (authenticated !== false) throw new Error("expected not authenticated with empty storage")
+      return () => undefined
+    }
 }
 
 // (b) build an authorization request URL; returns { call, check } where call() performs one
 // sign-in start and check() validates the last URL recorded.
 const urlCases = {
-  [ours.name]: async ({ module, testing, effectApi }) => {
+  [ours.name]: async ({ testing, effectApi, Layer }) => {
     const server = await testing.makeScriptedAuthorizationServer({ issuer: ISSUER, clientId: CLIENT_ID })
-    const { parts, navigation } = testing.makeTestParts(server, { url: `${APP_URL}/` })
-    const client = new module.MonoCloudWebJSClient(
+    const platform = testing.makeTestPlatform(server, { url: `${APP_URL}/` })
+    const navigation = platform.navigation
+    const client = testing.makeTestClient(
       { tenantDomain: ISSUER, clientId: CLIENT_ID, appUrl: APP_URL },
-      // the transaction goes to (happy-dom's) sessionStorage as in a browser, like the peers' state
-      { ...parts, transactionStore: effectApi.TransactionStore.layerSessionStorage }
+      // the transaction goes to (happy-dom's) sessionStorage as in a browser, like the peers' state:
+      // the later layer of a merge wins, so this replaces the platform's in-memory transaction store
+      Layer.merge(platform.layer, effectApi.TransactionStore.layerSessionStorage)
     )
     return {
       call: () => client.signIn({ mode: "redirect" }),
       lastUrl: () => navigation.assigned.at(-1),
       dispose: () => client.dispose(),
-      note: "signIn({ mode: \"redirect\" }), scripted provider serves discovery once (cached), fake navigation"
+      note: 'signIn({ mode: "redirect" }), scripted provider serves discovery once (cached), fake navigation'
     }
   },
   [oidcClientTs.name]: async ({ module }) => {
@@ -490,12 +508,12 @@ async function speedSection() {
     }
   }
   printTable(
-    `2a. Cold construct + first session read, empty storage (${COLD_RUNS} fresh clients each)`,
+    `3a. Cold construct + first session read, empty storage (${COLD_RUNS} fresh clients each)`,
     ["SDK", "import ms (once)", "1st run ms", "min ms", "median ms", "p90 ms"],
     coldRows
   )
   printTable(
-    `2b. Start a redirect sign-in and record the authorization URL (${URL_WARMUP} warm-up, ${URL_ITERATIONS} timed calls, one client)`,
+    `3b. Start a redirect sign-in and record the authorization URL (${URL_WARMUP} warm-up, ${URL_ITERATIONS} timed calls, one client)`,
     ["SDK", "min µs/call", "median µs/call", "p90 µs/call", "calls/s", "calls timed"],
     urlRows
   )
@@ -509,59 +527,81 @@ function header() {
   console.log(`date: ${new Date().toISOString()}`)
   console.log(`node: ${process.version} (${process.platform}/${process.arch})`)
   const cpus = os.cpus()
-  console.log(`machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}, ${fmtFixed(os.totalmem() / 2 ** 30, 1)} GiB RAM`)
-  const load = os.loadavg().map((value) => fmtFixed(value, 2)).join(" / ")
+  console.log(
+    `machine: ${cpus.length} x ${cpus[0]?.model ?? "unknown CPU"}, ${fmtFixed(os.totalmem() / 2 ** 30, 1)} GiB RAM`
+  )
+  const load = os
+    .loadavg()
+    .map((value) => fmtFixed(value, 2))
+    .join(" / ")
   console.log(`load average at start (1/5/15 min): ${load} — timings are only comparable within a quiet run`)
-  console.log("versions:")
+  console.log("versions (from node_modules/*/package.json):")
   for (const [name, version] of Object.entries(versions)) console.log(`  ${name}: ${version ?? "not installed"}`)
+}
+
+function targetsSummary() {
+  console.log(`\n## Targets (1 KB = 1,000 bytes of gzip -9 output)\n`)
+  for (const line of targetLines) console.log(`- ${line}`)
 }
 
 function methodNote() {
   console.log(`
 ## Method
 
-- Bundle size: an entry that imports the SDK, constructs its client and calls its "session" read
-  (ours: new MonoCloudWebJSClient(...).getSession(); Effect row: MonoCloud.getSession provided with
-  MonoCloud.layer(...) and run with Effect.runPromise; oidc-client-ts: new UserManager(...).getUser();
-  auth0-spa-js: new Auth0Client(...).isAuthenticated()), bundled by esbuild in memory (bundle, minify,
-  tree shaking, platform browser, format esm, target es2022, NODE_ENV=production), every dependency
-  included (effect, @effect/platform and jose for ours). Ours is bundled from the built dist/*.js,
-  the peers from the files their package.json points browsers at. raw = minified bytes; gzip =
-  zlib gzip level 9; brotli = zlib brotli quality 11. @auth0/auth0-spa-js ships a pre-bundled,
-  pre-minified ESM file, so esbuild can tree-shake little of it.
-- Speed runs in this Node process with happy-dom globals (window, document, location, navigator,
+- Bundle size (1, 2): each app is an entry file written to bench/.tmp/ and bundled by esbuild's JS
+  API (bundle, minify, tree shaking, platform browser, format esm, target es2022,
+  NODE_ENV=production), every dependency included (effect and jose for ours). ${OWN_PACKAGE} and its
+  subpaths resolve to the local dist/ through the package's exports map (esbuild alias); the peers
+  resolve to the files their package.json points browsers at. raw = minified bytes; gzip = zlib gzip
+  level 9; brotli = zlib brotli quality 11. The ratio column is the app's gzip size over the gzip
+  size of our promise typical app. @auth0/auth0-spa-js ships a pre-bundled, pre-minified ESM file,
+  so esbuild can tree-shake little of it. Effect is imported by subpath (effect/Effect, ...), never
+  through the effect barrel.
+- Typical app (1): complete the callback this page may be, try a silent sign-in and tell the
+  provider's "not signed in" error apart from other failures, read an access token, sign out; the
+  flow line under the table names each SDK's calls.
+- Effect users' marginal cost (2): the same app source twice; it fetches JSON with effect/http
+  (FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse.schemaBodyJson) and decodes it
+  with effect/Schema; the second variant gets its access token from signInSilent + getSession of
+  ${OWN_PACKAGE}/effect and merges MonoCloud.layer(options) into its layer. The difference is what
+  adding the SDK costs an app that already ships Effect.
+- Speed (3) runs in this Node process with happy-dom globals (window, document, location, navigator,
   localStorage, sessionStorage) on ${APP_URL}/; Node's own crypto, fetch, URL and BroadcastChannel
   are used. No network: ours talks to an in-process scripted provider, the peers get metadata or
   need none.
-- 2a: "import ms" is the first dynamic import() of the package in this process (after happy-dom,
-  and after the esbuild run; for ours it includes effect and jose). Each run clears localStorage,
+- 3a: "import ms" is the first dynamic import() of the package in this process (after happy-dom,
+  and after the esbuild runs; for ours it includes effect and jose). Each run clears localStorage,
   sessionStorage and cookies, then times new client(...) + the first session read (ours with its
-  default browser parts: localStorage, Web Locks, BroadcastChannel; client.dispose() afterwards,
+  default browser platform: localStorage, Web Locks, BroadcastChannel; client.dispose() afterwards,
   untimed). "1st run" is the first construction in the process (cold JIT); min/median/p90 over all
   runs. On a busy machine the minimum is the steadiest figure; medians of millisecond-scale
   asynchronous work swing with scheduler contention.
-- 2b: one client per SDK; the call that starts a redirect sign-in (PKCE verifier + S256 challenge,
+- 3b: one client per SDK; the call that starts a redirect sign-in (PKCE verifier + S256 challenge,
   state, nonce, transaction saved to web storage, URL handed to a recording navigation instead of
   leaving the page). Warm-up calls first, then each timed call is measured with performance.now();
   calls/s = timed calls / summed call time. localStorage, sessionStorage and cookies are emptied
   before every call, untimed (oidc-client-ts scans every stored state on each sign-in start, and
   happy-dom's Storage.key() is linear, so leftovers from earlier iterations would make its cost grow
-  with the iteration count). Ours fetches discovery once during warm-up and then uses its cache;
-  its transaction is kept in sessionStorage (the browser default).
+  with the iteration count). Ours runs on /testing's makeTestPlatform (scripted provider, fake
+  navigation) with the browser's sessionStorage transaction store merged over it, through
+  makeTestClient; it fetches discovery once during warm-up and then uses its cache.
+  @azure/msal-browser is measured for bundle size only.
 - Figures are from one process on one machine; compare rows of the same run, not across machines.`)
 }
 
 async function main() {
   header()
   await bundleSection()
+  await marginalSection()
   await speedSection()
+  targetsSummary()
   methodNote()
 }
 
 const watchdog = setTimeout(() => {
-  console.error("\nbench: giving up after 120 s")
+  console.error("\nbench: giving up after 180 s")
   process.exit(1)
-}, 120_000)
+}, 180_000)
 watchdog.unref()
 
 main()

@@ -35,14 +35,39 @@ export {
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
 export { getSession, type GetSessionError, watchSession } from "./operations/getSession.js"
 export { sessionChanges } from "./operations/sessionChanges.js"
-export { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
-export { processCallback } from "./operations/processCallback.js"
-export { refetchUserInfo } from "./operations/refetchUserInfo.js"
-export { refreshSession, type RefreshGrantOptions, type RefreshOptions } from "./operations/refreshSession.js"
-export { revokeToken } from "./operations/revokeToken.js"
-export { signIn, type SignInOptions } from "./operations/signIn.js"
-export { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
-export { signOut, type SignOutOptions } from "./operations/signOut.js"
+export {
+  getTokens,
+  type GetTokensError,
+  type GetTokensOptions,
+  type GetTokensRequirements,
+  type MonoCloudTokens
+} from "./operations/getTokens.js"
+export {
+  processCallback,
+  type ProcessCallbackError,
+  type ProcessCallbackRequirements
+} from "./operations/processCallback.js"
+export {
+  refetchUserInfo,
+  type RefetchUserInfoError,
+  type RefetchUserInfoRequirements
+} from "./operations/refetchUserInfo.js"
+export {
+  refreshSession,
+  type RefreshGrantOptions,
+  type RefreshOptions,
+  type RefreshSessionError,
+  type RefreshSessionRequirements
+} from "./operations/refreshSession.js"
+export { revokeToken, type RevokeTokenError, type RevokeTokenRequirements } from "./operations/revokeToken.js"
+export { signIn, type SignInError, type SignInOptions, type SignInRequirements } from "./operations/signIn.js"
+export {
+  signInSilent,
+  type SignInSilentError,
+  type SignInSilentOptions,
+  type SignInSilentRequirements
+} from "./operations/signInSilent.js"
+export { signOut, type SignOutError, type SignOutOptions, type SignOutRequirements } from "./operations/signOut.js"
 export * as Crypto from "./services/Crypto.js"
 export * as Discovery from "./services/Discovery.js"
 export * as InFlight from "./services/InFlight.js"

@@ -10,6 +10,19 @@ import type { AccessToken } from "../schemas/Session.js"
 import { isStale, refreshStoredSession, requireSession } from "../internal/refresh.js"
 import { findToken, tokenKeyFor } from "../internal/tokenKey.js"
 import type { RefreshGrantOptions } from "./refreshSession.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError,
+  MonoCloudTokenError
+} from "../MonoCloudError.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+import type { InFlight } from "../services/InFlight.js"
+import type { RefreshLock } from "../services/RefreshLock.js"
+import type { SessionBroadcast } from "../services/SessionBroadcast.js"
+import type { SessionStore } from "../services/SessionStore.js"
 
 /**
  * Options of `getTokens`.
@@ -38,13 +51,38 @@ export interface MonoCloudTokens extends AccessToken {
 }
 
 /**
+ * What `getTokens` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type GetTokensError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudTimeoutError
+  | MonoCloudValidationError
+  | MonoCloudStorageError
+  | MonoCloudTokenError
+
+/**
+ * The services `getTokens` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type GetTokensRequirements =
+  MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
+
+/**
  * Returns the access token for `resource`/`scopes` (default: the sign-in token), refreshing it
  * first when it is missing, expires within the margin, or `forceRefresh` is set.
  *
  * @since 0.1.0
  * @category operations
  */
-export const getTokens = (options: GetTokensOptions = {}) =>
+export const getTokens: (
+  options?: GetTokensOptions
+) => Effect.Effect<MonoCloudTokens, GetTokensError, GetTokensRequirements> = (options = {}) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     let session = yield* requireSession

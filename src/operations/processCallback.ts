@@ -16,6 +16,18 @@ import { verifySignOutCallback } from "../internal/signOutCallback.js"
 import { urlBase } from "../internal/strings.js"
 import { Navigation } from "../services/Navigation.js"
 import { TransactionStore } from "../services/TransactionStore.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudJsError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError,
+  MonoCloudTokenError
+} from "../MonoCloudError.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+import type { SessionBroadcast } from "../services/SessionBroadcast.js"
+import type { SessionStore } from "../services/SessionStore.js"
 
 /** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
 const TRANSACTION_LIFETIME_MILLIS = 60 * 60 * 1000
@@ -32,6 +44,30 @@ const withoutResponseParameters = (url: string): string => {
 }
 
 /**
+ * What `processCallback` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ProcessCallbackError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudTimeoutError
+  | MonoCloudValidationError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  | MonoCloudTokenError
+
+/**
+ * The services `processCallback` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ProcessCallbackRequirements =
+  MonoCloudConfig | OidcHttp | Discovery | Navigation | SessionBroadcast | SessionStore | TransactionStore
+
+/**
  * Completes the pending sign-in or sign-out when this page is its callback (its `state` names a
  * transaction of this tab, less than an hour old): strips the response from the address bar,
  * exchanges the code (or checks the sign-out), stores the session and runs `postCallback` or goes
@@ -42,37 +78,39 @@ const withoutResponseParameters = (url: string): string => {
  * @since 0.1.0
  * @category operations
  */
-export const processCallback = Effect.gen(function* () {
-  const config = yield* MonoCloudConfig
-  const navigation = yield* Navigation
-  const url = yield* navigation.currentUrl
-  const state = callbackState(url)
-  if (state === undefined) return
+export const processCallback: Effect.Effect<void, ProcessCallbackError, ProcessCallbackRequirements> = Effect.gen(
+  function* () {
+    const config = yield* MonoCloudConfig
+    const navigation = yield* Navigation
+    const url = yield* navigation.currentUrl
+    const state = callbackState(url)
+    if (state === undefined) return
 
-  const transaction = yield* (yield* TransactionStore).take(state)
-  if (Option.isNone(transaction)) {
-    // A popup's or frame's flow lives in its opener or parent: forward a callback for it there.
-    // A tab with an opener that started its own redirect sign-in found its transaction above.
-    if ((yield* navigation.windowRole) === "top") return
-    const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
-    if (!callbackBases.includes(urlBase(url))) return
-    const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
-    yield* navigation.postToOwner(message, config.appOrigin)
-    return
+    const transaction = yield* (yield* TransactionStore).take(state)
+    if (Option.isNone(transaction)) {
+      // A popup's or frame's flow lives in its opener or parent: forward a callback for it there.
+      // A tab with an opener that started its own redirect sign-in found its transaction above.
+      if ((yield* navigation.windowRole) === "top") return
+      const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
+      if (!callbackBases.includes(urlBase(url))) return
+      const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
+      yield* navigation.postToOwner(message, config.appOrigin)
+      return
+    }
+    yield* navigation.replaceUrl(withoutResponseParameters(url))
+    if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {
+      return yield* Effect.fail(
+        new MonoCloudValidationError({
+          check: "state",
+          detail: "The pending sign-in or sign-out has expired: start it again"
+        })
+      )
+    }
+    if (transaction.value.kind === "signIn") {
+      yield* completeSignIn(url, transaction.value)
+    } else {
+      yield* verifySignOutCallback(url, transaction.value)
+    }
+    yield* runPostCallback(callbackStateOf(transaction.value))
   }
-  yield* navigation.replaceUrl(withoutResponseParameters(url))
-  if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {
-    return yield* Effect.fail(
-      new MonoCloudValidationError({
-        check: "state",
-        detail: "The pending sign-in or sign-out has expired: start it again"
-      })
-    )
-  }
-  if (transaction.value.kind === "signIn") {
-    yield* completeSignIn(url, transaction.value)
-  } else {
-    yield* verifySignOutCallback(url, transaction.value)
-  }
-  yield* runPostCallback(callbackStateOf(transaction.value))
-})
+)

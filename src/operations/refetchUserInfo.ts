@@ -13,6 +13,32 @@ import { findToken, grants, tokenKeyFor } from "../internal/tokenKey.js"
 import { InFlight } from "../services/InFlight.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError
+} from "../MonoCloudError.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+
+/**
+ * What `refetchUserInfo` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RefetchUserInfoError =
+  MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError | MonoCloudStorageError
+
+/**
+ * The services `refetchUserInfo` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RefetchUserInfoRequirements =
+  MonoCloudConfig | OidcHttp | Discovery | InFlight | SessionBroadcast | SessionStore
 
 /**
  * Calls UserInfo with the session's default access token (as stored, not refreshed), checks
@@ -21,24 +47,26 @@ import { SessionStore } from "../services/SessionStore.js"
  * @since 0.1.0
  * @category operations
  */
-export const refetchUserInfo = Effect.gen(function* () {
-  const run = Effect.gen(function* () {
-    const config = yield* MonoCloudConfig
-    const session = yield* requireSession
-    const token = findToken(session, tokenKeyFor(config, session, {}))
-    if (token === undefined) {
-      return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "accessToken", detail: "Default token not found" })
-      )
-    }
-    if (!grants(token, "openid")) {
-      return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "scope", detail: "Fetching userinfo requires the openid scope" })
-      )
-    }
-    const userInfo = yield* fetchUserInfo(token.accessToken, session.user.sub)
-    yield* (yield* SessionStore).set(yield* sessionWithUserInfo(session, userInfo))
-    yield* (yield* SessionBroadcast).publish({ type: "userUpdated" })
-  })
-  return yield* (yield* InFlight).share("refetchUserInfo", run)
-})
+export const refetchUserInfo: Effect.Effect<void, RefetchUserInfoError, RefetchUserInfoRequirements> = Effect.gen(
+  function* () {
+    const run = Effect.gen(function* () {
+      const config = yield* MonoCloudConfig
+      const session = yield* requireSession
+      const token = findToken(session, tokenKeyFor(config, session, {}))
+      if (token === undefined) {
+        return yield* Effect.fail(
+          new MonoCloudValidationError({ check: "accessToken", detail: "Default token not found" })
+        )
+      }
+      if (!grants(token, "openid")) {
+        return yield* Effect.fail(
+          new MonoCloudValidationError({ check: "scope", detail: "Fetching userinfo requires the openid scope" })
+        )
+      }
+      const userInfo = yield* fetchUserInfo(token.accessToken, session.user.sub)
+      yield* (yield* SessionStore).set(yield* sessionWithUserInfo(session, userInfo))
+      yield* (yield* SessionBroadcast).publish({ type: "userUpdated" })
+    })
+    return yield* (yield* InFlight).share("refetchUserInfo", run)
+  }
+)

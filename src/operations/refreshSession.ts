@@ -6,6 +6,20 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { refreshStoredSession } from "../internal/refresh.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError,
+  MonoCloudTokenError,
+  MonoCloudValidationError
+} from "../MonoCloudError.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+import type { InFlight } from "../services/InFlight.js"
+import type { RefreshLock } from "../services/RefreshLock.js"
+import type { SessionBroadcast } from "../services/SessionBroadcast.js"
+import type { SessionStore } from "../services/SessionStore.js"
 
 /**
  * Narrows a refresh to some scopes and/or resources.
@@ -31,6 +45,29 @@ export interface RefreshOptions {
 }
 
 /**
+ * What `refreshSession` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RefreshSessionError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudTimeoutError
+  | MonoCloudValidationError
+  | MonoCloudStorageError
+  | MonoCloudTokenError
+
+/**
+ * The services `refreshSession` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RefreshSessionRequirements =
+  MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
+
+/**
  * Runs the refresh-token grant and updates the stored session: the access token for the
  * (resource, scopes) key is replaced and the others kept, a rotated refresh token and a new ID
  * token are stored, the user is merged with new claims. Returns nothing: read the result with
@@ -40,7 +77,9 @@ export interface RefreshOptions {
  * @since 0.1.0
  * @category operations
  */
-export const refreshSession = (options: RefreshOptions = {}) =>
+export const refreshSession: (
+  options?: RefreshOptions
+) => Effect.Effect<void, RefreshSessionError, RefreshSessionRequirements> = (options = {}) =>
   Effect.flatMap(MonoCloudConfig, (config) =>
     refreshStoredSession({
       resource: options.refreshGrantOptions?.resource,

@@ -3,7 +3,33 @@
  *
  * @since 0.1.0
  */
+import type * as Effect from "effect/Effect"
 import { revokeToken as revoke } from "../internal/tokenRequests.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudTimeoutError,
+  MonoCloudValidationError
+} from "../MonoCloudError.js"
+import type { MonoCloudConfig } from "../MonoCloudConfig.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+
+/**
+ * What `revokeToken` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RevokeTokenError = MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
+
+/**
+ * The services `revokeToken` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RevokeTokenRequirements = MonoCloudConfig | OidcHttp | Discovery
 
 /**
  * Revokes an access or refresh token at the provider's revocation endpoint. The stored session
@@ -12,5 +38,8 @@ import { revokeToken as revoke } from "../internal/tokenRequests.js"
  * @since 0.1.0
  * @category operations
  */
-export const revokeToken = (token: string, tokenTypeHint: "access_token" | "refresh_token" = "refresh_token") =>
+export const revokeToken: (
+  token: string,
+  tokenTypeHint?: "access_token" | "refresh_token"
+) => Effect.Effect<void, RevokeTokenError, RevokeTokenRequirements> = (token, tokenTypeHint = "refresh_token") =>
   revoke(token, tokenTypeHint)

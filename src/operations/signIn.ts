@@ -14,6 +14,20 @@ import { checkReturnUrl } from "../internal/returnUrl.js"
 import { Navigation } from "../services/Navigation.js"
 import { closeOnFailure, PopupTransport, popupOrOpen } from "../services/PopupWindow.js"
 import { TransactionStore } from "../services/TransactionStore.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError,
+  MonoCloudTokenError,
+  MonoCloudValidationError
+} from "../MonoCloudError.js"
+import type { Crypto } from "../services/Crypto.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+import type { SessionBroadcast } from "../services/SessionBroadcast.js"
+import type { SessionStore } from "../services/SessionStore.js"
+import type { MonoCloudSession } from "../schemas/Session.js"
 
 /**
  * Options of `signIn`.
@@ -87,13 +101,47 @@ const popupSignIn = (options: SignInOptions) =>
   })
 
 /**
+ * What `signIn` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SignInError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudTimeoutError
+  | MonoCloudValidationError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  | MonoCloudTokenError
+
+/**
+ * The services `signIn` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignInRequirements =
+  | MonoCloudConfig
+  | Crypto
+  | OidcHttp
+  | Discovery
+  | Navigation
+  | PopupTransport
+  | SessionBroadcast
+  | SessionStore
+  | TransactionStore
+
+/**
  * Signs the user in. Redirect mode stores the transaction (keyed by its `state`) and navigates
  * away; popup mode resolves with the new session once the popup's callback was processed.
  *
  * @since 0.1.0
  * @category operations
  */
-export const signIn = (options: SignInOptions = {}) =>
+export const signIn: (
+  options?: SignInOptions
+) => Effect.Effect<MonoCloudSession | undefined, SignInError, SignInRequirements> = (options = {}) =>
   Effect.gen(function* () {
     return options.mode === "popup" ? yield* popupSignIn(options) : yield* redirectSignIn(options)
   })

@@ -11,6 +11,21 @@ import { buildAuthorizationRequest } from "../internal/authorizationRequest.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { InFlight } from "../services/InFlight.js"
 import { SilentFrame } from "../services/SilentFrame.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudJsError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError,
+  MonoCloudTokenError,
+  MonoCloudValidationError
+} from "../MonoCloudError.js"
+import type { Crypto } from "../services/Crypto.js"
+import type { OidcHttp } from "../services/OidcHttp.js"
+import type { Discovery } from "../services/Discovery.js"
+import type { SessionBroadcast } from "../services/SessionBroadcast.js"
+import type { SessionStore } from "../services/SessionStore.js"
+import type { MonoCloudSession } from "../schemas/Session.js"
 
 /**
  * Options of `signInSilent`.
@@ -28,6 +43,30 @@ export interface SignInSilentOptions {
 }
 
 /**
+ * What `signInSilent` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SignInSilentError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudTimeoutError
+  | MonoCloudValidationError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  | MonoCloudTokenError
+
+/**
+ * The services `signInSilent` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignInSilentRequirements =
+  MonoCloudConfig | Crypto | OidcHttp | Discovery | InFlight | SessionBroadcast | SessionStore | SilentFrame
+
+/**
  * Asks the provider, in a hidden iframe with `prompt=none`, whether the user is still signed in;
  * stores and returns the new session when so. Fails with `MonoCloudOPError` (`login_required`,
  * `interaction_required`, `consent_required`, …) when the provider needs the user, with
@@ -37,7 +76,9 @@ export interface SignInSilentOptions {
  * @since 0.1.0
  * @category operations
  */
-export const signInSilent = (options: SignInSilentOptions = {}) =>
+export const signInSilent: (
+  options?: SignInSilentOptions
+) => Effect.Effect<MonoCloudSession, SignInSilentError, SignInSilentRequirements> = (options = {}) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const frame = yield* SilentFrame

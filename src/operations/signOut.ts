@@ -21,6 +21,12 @@ import { closeOnFailure, PopupTransport, popupOrOpen } from "../services/PopupWi
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { TransactionStore } from "../services/TransactionStore.js"
+import type {
+  MonoCloudHttpError,
+  MonoCloudOPError,
+  MonoCloudStorageError,
+  MonoCloudTimeoutError
+} from "../MonoCloudError.js"
 
 /**
  * Options of `signOut`.
@@ -89,6 +95,36 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
   })
 
 /**
+ * What `signOut` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SignOutError =
+  | MonoCloudOPError
+  | MonoCloudHttpError
+  | MonoCloudTimeoutError
+  | MonoCloudValidationError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+
+/**
+ * The services `signOut` needs; `MonoCloud.layer(options)` provides them all.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignOutRequirements =
+  | MonoCloudConfig
+  | Crypto
+  | Discovery
+  | Navigation
+  | PopupTransport
+  | SessionBroadcast
+  | SessionStore
+  | TransactionStore
+
+/**
  * Removes the local session (first, so a cancelled provider logout never leaves the app signed
  * in), then, when federated, sends the user to the provider's end-session endpoint with
  * `id_token_hint`, `post_logout_redirect_uri` and a `state` that the callback must return. A
@@ -97,7 +133,9 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
  * @since 0.1.0
  * @category operations
  */
-export const signOut = (options: SignOutOptions = {}) =>
+export const signOut: (options?: SignOutOptions) => Effect.Effect<void, SignOutError, SignOutRequirements> = (
+  options = {}
+) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const navigation = yield* Navigation

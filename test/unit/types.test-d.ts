@@ -93,3 +93,43 @@ describe("operation requirements", () => {
     expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.getTokens>>>().toExtend<Provided>()
   })
 })
+
+/** The success type of an Effect. */
+type SuccessOf<T> = T extends import("effect/Effect").Effect<infer A, infer _E, infer _R> ? A : never
+
+describe("operation success types", () => {
+  it("each operation succeeds with what its documentation says", () => {
+    expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.signIn>>>().toEqualTypeOf<
+      MonoCloud.MonoCloudSession | undefined
+    >()
+    expectTypeOf<SuccessOf<typeof MonoCloud.processCallback>>().toEqualTypeOf<void>()
+    expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.signInSilent>>>().toEqualTypeOf<MonoCloud.MonoCloudSession>()
+    expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.refreshSession>>>().toEqualTypeOf<void>()
+    expectTypeOf<SuccessOf<typeof MonoCloud.refetchUserInfo>>().toEqualTypeOf<void>()
+    expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.getTokens>>>().toEqualTypeOf<MonoCloud.MonoCloudTokens>()
+    expectTypeOf<SuccessOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloud.MonoCloudSession | undefined>()
+    expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<void>()
+    expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<void>()
+  })
+})
+
+describe("exported error and requirement aliases", () => {
+  it("name each operation's error channel and requirements", () => {
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signIn>>>().toEqualTypeOf<MonoCloud.SignInError>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.signIn>>>().toEqualTypeOf<MonoCloud.SignInRequirements>()
+    expectTypeOf<ErrorOf<typeof MonoCloud.processCallback>>().toEqualTypeOf<MonoCloud.ProcessCallbackError>()
+    expectTypeOf<NeedsOf<typeof MonoCloud.processCallback>>().toEqualTypeOf<MonoCloud.ProcessCallbackRequirements>()
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signInSilent>>>().toEqualTypeOf<MonoCloud.SignInSilentError>()
+    expectTypeOf<
+      NeedsOf<ReturnType<typeof MonoCloud.signInSilent>>
+    >().toEqualTypeOf<MonoCloud.SignInSilentRequirements>()
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.refreshSession>>>().toEqualTypeOf<MonoCloud.RefreshSessionError>()
+    expectTypeOf<ErrorOf<typeof MonoCloud.refetchUserInfo>>().toEqualTypeOf<MonoCloud.RefetchUserInfoError>()
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.getTokens>>>().toEqualTypeOf<MonoCloud.GetTokensError>()
+    expectTypeOf<ErrorOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloud.GetSessionError>()
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<MonoCloud.SignOutError>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<MonoCloud.SignOutRequirements>()
+    expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<MonoCloud.RevokeTokenError>()
+    expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<MonoCloud.RevokeTokenRequirements>()
+  })
+})
