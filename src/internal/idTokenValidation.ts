@@ -1,6 +1,6 @@
 /**
  * ID token validation: compact JWS format, algorithm allow-list, key selection with one refetch
- * for key rotation, signature (via `jose`), claim types, and the OpenID Connect claim checks.
+ * for key rotation, signature (Web Crypto), claim types, and the OpenID Connect claim checks.
  *
  * @internal
  */
@@ -8,8 +8,16 @@ import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { base64url, compactVerify, createLocalJWKSet, decodeProtectedHeader, errors } from "jose"
-import type { CryptoKey, JSONWebKeySet, ProtectedHeaderParameters } from "jose"
+import { base64UrlDecode, base64UrlEncode } from "./base64url.js"
+import {
+  decodeHeader,
+  importVerifyKey,
+  type JwsHeader,
+  matchingKeys,
+  payloadOf,
+  type PublicJwks,
+  verifySignature
+} from "./jws.js"
 import { MonoCloudTokenError } from "../MonoCloudError.js"
 import type { TokenCheck } from "../MonoCloudError.js"
 import { IdTokenClaims } from "../schemas/IdTokenClaims.js"
@@ -47,7 +55,7 @@ export interface IdTokenExpectations {
  * @internal
  */
 export interface KeySource<E = never> {
-  readonly getKeys: (options: { readonly forceRefresh: boolean }) => Effect.Effect<JSONWebKeySet, E>
+  readonly getKeys: (options: { readonly forceRefresh: boolean }) => Effect.Effect<PublicJwks, E>
 }
 
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
@@ -57,16 +65,16 @@ const tokenError = (check: TokenCheck, detail: string, cause?: unknown): MonoClo
 
 const malformed = tokenError("format", "The ID token is not a compact JWS of three base64url parts")
 
-const readHeader = (idToken: string): Effect.Effect<ProtectedHeaderParameters, MonoCloudTokenError> =>
+const readHeader = (idToken: string): Effect.Effect<JwsHeader, MonoCloudTokenError> =>
   typeof idToken === "string" && compactJws.test(idToken)
     ? Effect.try({
-        try: () => decodeProtectedHeader(idToken),
+        try: () => decodeHeader(idToken),
         catch: (cause) => tokenError("format", "The ID token header is not a base64url JSON object", cause)
       })
     : Effect.fail(malformed)
 
 const checkHeader = (
-  header: ProtectedHeaderParameters,
+  header: JwsHeader,
   algorithms: ReadonlyArray<string>
 ): Effect.Effect<string, MonoCloudTokenError> => {
   const alg = header.alg
@@ -89,50 +97,42 @@ const checkHeader = (
 }
 
 const selectKey =
-  (header: ProtectedHeaderParameters) =>
-  (jwks: JSONWebKeySet): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError> =>
-    Effect.tryPromise(() => createLocalJWKSet(jwks)(header)).pipe(
-      Effect.map(Option.some),
-      Effect.catch(({ cause: error }) =>
-        error instanceof errors.JWKSNoMatchingKey
-          ? Effect.succeedNone
-          : Effect.fail(
-              tokenError(
-                "key",
-                error instanceof errors.JWKSMultipleMatchingKeys
-                  ? "Several keys of the key set match the ID token, which names none of them with a kid"
-                  : "The key set has no usable public key for the ID token",
-                error
-              )
-            )
+  (header: JwsHeader, alg: string) =>
+  (jwks: PublicJwks): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError> => {
+    const candidates = matchingKeys(jwks, header, alg)
+    if (candidates.length === 0) return Effect.succeedNone
+    if (candidates.length > 1) {
+      return Effect.fail(
+        tokenError("key", "Several keys of the key set match the ID token, which names none of them with a kid")
       )
-    )
+    }
+    return Effect.tryPromise({
+      try: () => importVerifyKey(candidates[0]!, alg),
+      catch: (cause) => tokenError("key", "The key set has no usable public key for the ID token", cause)
+    }).pipe(Effect.map(Option.some))
+  }
 
-const resolveKey = <E>(header: ProtectedHeaderParameters, keys: KeySource<E>) =>
+const resolveKey = <E>(header: JwsHeader, alg: string, keys: KeySource<E>) =>
   Effect.gen(function* () {
-    const cached = yield* Effect.flatMap(keys.getKeys({ forceRefresh: false }), selectKey(header))
+    const cached = yield* Effect.flatMap(keys.getKeys({ forceRefresh: false }), selectKey(header, alg))
     if (Option.isSome(cached)) return cached.value
-    const refreshed = yield* Effect.flatMap(keys.getKeys({ forceRefresh: true }), selectKey(header))
+    const refreshed = yield* Effect.flatMap(keys.getKeys({ forceRefresh: true }), selectKey(header, alg))
     if (Option.isSome(refreshed)) return refreshed.value
     return yield* Effect.fail(
       tokenError("key", "No key of the provider's key set matches the ID token, even after refetching it")
     )
   })
 
-const verifySignature = (
+const invalidSignature = (cause?: unknown) => tokenError("signature", "The ID token signature is invalid", cause)
+
+const verifiedPayload = (
   idToken: string,
   key: CryptoKey,
   alg: string
 ): Effect.Effect<Uint8Array, MonoCloudTokenError> =>
-  Effect.tryPromise({
-    try: () => compactVerify(idToken, key, { algorithms: [alg] }),
-    catch: (cause) =>
-      cause instanceof errors.JWSSignatureVerificationFailed
-        ? tokenError("signature", "The ID token signature is invalid", cause)
-        : cause instanceof errors.JWSInvalid
-          ? tokenError("format", "The ID token is not a valid JWS", cause)
-          : tokenError("key", "The selected key cannot verify the ID token", cause)
-  }).pipe(Effect.map((result) => result.payload))
+  Effect.tryPromise({ try: () => verifySignature(idToken, key, alg), catch: invalidSignature }).pipe(
+    Effect.flatMap((valid) => (valid ? Effect.succeed(payloadOf(idToken)) : Effect.fail(invalidSignature())))
+  )
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -272,7 +272,7 @@ export const accessTokenHash = (alg: string, accessToken: string): Effect.Effect
   return Effect.tryPromise({
     try: () => globalThis.crypto.subtle.digest(hash, new TextEncoder().encode(accessToken)),
     catch: (cause) => tokenError("accessTokenHash", "The access token hash could not be computed", cause)
-  }).pipe(Effect.map((digest) => base64url.encode(new Uint8Array(digest, 0, digest.byteLength / 2))))
+  }).pipe(Effect.map((digest) => base64UrlEncode(new Uint8Array(digest, 0, digest.byteLength / 2))))
 }
 
 const checkAccessTokenHash = (
@@ -304,8 +304,8 @@ export const validateIdToken = <E>(
   Effect.gen(function* () {
     const header = yield* readHeader(idToken)
     const alg = yield* checkHeader(header, expected.algorithms)
-    const key = yield* resolveKey(header, keys)
-    const claims = yield* Effect.flatMap(verifySignature(idToken, key, alg), parseClaims)
+    const key = yield* resolveKey(header, alg, keys)
+    const claims = yield* Effect.flatMap(verifiedPayload(idToken, key, alg), parseClaims)
     yield* checkClaims(claims, expected)
     yield* checkAccessTokenHash(claims, alg, expected.accessToken)
     return claims
@@ -320,7 +320,7 @@ export const validateIdToken = <E>(
 export const decodeIdTokenClaims = (idToken: string): Effect.Effect<IdTokenClaims, MonoCloudTokenError> =>
   typeof idToken === "string" && compactJws.test(idToken)
     ? Effect.try({
-        try: () => base64url.decode(idToken.split(".")[1] ?? ""),
+        try: () => base64UrlDecode(idToken.split(".")[1] ?? ""),
         catch: (cause) => tokenError("format", "The ID token payload is not base64url", cause)
       }).pipe(Effect.flatMap(parseClaims))
     : Effect.fail(malformed)

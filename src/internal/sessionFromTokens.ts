@@ -11,7 +11,7 @@ import type { IdTokenClaims } from "../schemas/IdTokenClaims.js"
 import type { ApplicationState, AuthTransaction, MonoCloudSession, MonoCloudUser } from "../schemas/Session.js"
 import type { TokenResponse } from "../schemas/TokenResponse.js"
 import type { UserInfo } from "../schemas/UserInfo.js"
-import type { JSONWebKeySet } from "jose"
+import type { PublicJwks } from "./jws.js"
 import { Discovery, type DiscoveryError } from "../services/Discovery.js"
 import { decodeIdTokenClaims, type KeySource, validateIdToken } from "./idTokenValidation.js"
 import { fetchUserInfo } from "./tokenRequests.js"
@@ -33,8 +33,8 @@ export const verifyIdToken = (
     if (!config.validateIdToken) return yield* decodeIdTokenClaims(idToken)
     const discovery = yield* Discovery
     const keys: KeySource<DiscoveryError> = {
-      // The schema checked each key's `kty`; jose checks the rest of each JWK when it imports it.
-      getKeys: (options) => Effect.map(discovery.jwks(options), (set) => set as unknown as JSONWebKeySet)
+      // The schema checked each key's `kty`; Web Crypto checks the rest of each JWK when it imports it.
+      getKeys: (options) => Effect.map(discovery.jwks(options), (set) => set as PublicJwks)
     }
     return yield* validateIdToken(
       idToken,

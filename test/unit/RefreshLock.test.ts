@@ -66,7 +66,10 @@ afterEach(() => {
 })
 
 /** Lets fibers and promise callbacks (the fake lock manager's grants) run. */
-const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 5)))
+const settle = Effect.andThen(
+  Effect.yieldNow,
+  Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 20)))
+)
 
 /** Expects `effect` to finish without any clock time passing (so it did not wait for a lock). */
 const finishesPromptly = <A, E>(effect: Effect.Effect<A, E, RefreshLock.RefreshLock>) =>

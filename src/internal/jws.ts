@@ -1,0 +1,112 @@
+/**
+ * JWS compact serialisation (RFC 7515) verified with Web Crypto: the protected header, key
+ * selection from a JWK set, and the signature check for the RS, PS and ES algorithms (RFC 7518 §3).
+ */
+import { base64UrlDecode } from "./base64url.js"
+
+/** A JSON Web Key as published in a key set. */
+export interface PublicJwk {
+  readonly kty?: unknown
+  readonly kid?: unknown
+  readonly alg?: unknown
+  readonly use?: unknown
+  readonly crv?: unknown
+  readonly key_ops?: unknown
+  readonly [member: string]: unknown
+}
+
+/** A JSON Web Key Set. */
+export interface PublicJwks {
+  readonly keys: ReadonlyArray<PublicJwk>
+}
+
+/** The members of a protected header the checks read. */
+export interface JwsHeader {
+  readonly alg?: unknown
+  readonly kid?: unknown
+  readonly crit?: unknown
+  readonly [member: string]: unknown
+}
+
+interface AlgorithmSpec {
+  readonly kty: "RSA" | "EC"
+  readonly crv?: string
+  readonly importParams: RsaHashedImportParams | EcKeyImportParams
+  readonly verifyParams: AlgorithmIdentifier | RsaPssParams | EcdsaParams
+}
+
+const rsa = (name: "RSASSA-PKCS1-v1_5" | "RSA-PSS", bits: 256 | 384 | 512): AlgorithmSpec => ({
+  kty: "RSA",
+  importParams: { name, hash: `SHA-${bits}` },
+  verifyParams: name === "RSA-PSS" ? { name, saltLength: bits / 8 } : { name }
+})
+
+const ec = (crv: "P-256" | "P-384" | "P-521", bits: 256 | 384 | 512): AlgorithmSpec => ({
+  kty: "EC",
+  crv,
+  importParams: { name: "ECDSA", namedCurve: crv },
+  verifyParams: { name: "ECDSA", hash: `SHA-${bits}` }
+})
+
+/** The asymmetric JWS algorithms; anything else (`none`, HMAC, EdDSA) has no entry and is never verified. */
+const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
+  RS256: rsa("RSASSA-PKCS1-v1_5", 256),
+  RS384: rsa("RSASSA-PKCS1-v1_5", 384),
+  RS512: rsa("RSASSA-PKCS1-v1_5", 512),
+  PS256: rsa("RSA-PSS", 256),
+  PS384: rsa("RSA-PSS", 384),
+  PS512: rsa("RSA-PSS", 512),
+  ES256: ec("P-256", 256),
+  ES384: ec("P-384", 384),
+  ES512: ec("P-521", 512)
+}
+
+const decodeJson = (part: string): unknown =>
+  JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64UrlDecode(part)))
+
+/** The protected header of a compact JWS; throws when it is not a base64url JSON object. */
+export const decodeHeader = (jws: string): JwsHeader => {
+  const header = decodeJson(jws.split(".")[0] ?? "")
+  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new TypeError("Not a JSON object")
+  return header as JwsHeader
+}
+
+/** The payload bytes of a compact JWS; throws when it is not base64url. */
+export const payloadOf = (jws: string): Uint8Array => base64UrlDecode(jws.split(".")[1] ?? "")
+
+/**
+ * The keys of `jwks` that may verify a signature with `alg` under `header`: the algorithm's key
+ * type (and curve), the header's `kid` when it has one, and no `alg`, `use` or `key_ops` that
+ * excludes signature verification.
+ */
+export const matchingKeys = (jwks: PublicJwks, header: JwsHeader, alg: string): ReadonlyArray<PublicJwk> => {
+  const spec = ALGORITHMS[alg]
+  if (spec === undefined) return []
+  return jwks.keys.filter(
+    (key) =>
+      key.kty === spec.kty &&
+      (spec.crv === undefined || key.crv === spec.crv) &&
+      (header.kid === undefined || key.kid === header.kid) &&
+      (key.alg === undefined || key.alg === alg) &&
+      (key.use === undefined || key.use === "sig") &&
+      (key.key_ops === undefined || (Array.isArray(key.key_ops) && key.key_ops.includes("verify")))
+  )
+}
+
+/** Imports a public JWK for verifying `alg` signatures; rejects for a key Web Crypto does not accept. */
+export const importVerifyKey = (jwk: PublicJwk, alg: string): Promise<CryptoKey> => {
+  const spec = ALGORITHMS[alg]
+  if (spec === undefined) return Promise.reject(new TypeError(`Unsupported algorithm ${alg}`))
+  // Only the public members: a published private exponent must never turn into a signing key.
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, key_ops: _ops, ...publicMembers } = jwk
+  return globalThis.crypto.subtle.importKey("jwk", publicMembers as JsonWebKey, spec.importParams, false, ["verify"])
+}
+
+/** True when the compact JWS's signature verifies under `key` with `alg`. */
+export const verifySignature = async (jws: string, key: CryptoKey, alg: string): Promise<boolean> => {
+  const spec = ALGORITHMS[alg]
+  if (spec === undefined) return false
+  const [header = "", payload = "", signature = ""] = jws.split(".")
+  const signed = new TextEncoder().encode(`${header}.${payload}`)
+  return globalThis.crypto.subtle.verify(spec.verifyParams, key, base64UrlDecode(signature), signed)
+}
