@@ -4,7 +4,7 @@ import globals from "globals"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "demo/public/", "test/e2e/app/build/", "bench/.tmp/"] },
+  { ignores: ["dist/", "node_modules/", "demo/public/", "test/e2e/app/build/", ".tmp/", "bench/.tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
