@@ -41,7 +41,7 @@ export function packageVersion(name) {
 
 // ---------------------------------------------------------------------------------------------
 // Our package resolves to the local dist/, through the same `exports` map a consumer would use:
-// "@monocloud/auth-web-js" -> ./dist/index.js, "@monocloud/auth-web-js/effect" -> ./dist/effect.js, ...
+// "@monocloud/auth-web-js" -> ./dist/esm/index.js, "@monocloud/auth-web-js/effect" -> ./dist/esm/effect.js, ...
 
 const ownAliases = Object.fromEntries(
   Object.entries(rootManifest.exports ?? {})

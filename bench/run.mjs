@@ -28,7 +28,7 @@ import {
   typicalApps
 } from "./bundles.mjs"
 
-const dist = (file) => path.join(root, "dist", file)
+const dist = (file) => path.join(root, "dist", "esm", file)
 
 const COLD_RUNS = intFromEnv("BENCH_COLD_RUNS", 50)
 const URL_WARMUP = intFromEnv("BENCH_URL_WARMUP", 200)

@@ -2,7 +2,7 @@
  * The demo single-page app: plain DOM on the SDK's promise API.
  *
  * Bundled by `demo/start.mjs`, which swaps the `../src/index.js` import for the
- * built `dist/index.js` (what an app gets from `@monocloud/auth-web-js`) and
+ * built `dist/esm/index.js` (what an app gets from `@monocloud/auth-web-js`) and
  * defines `__DEMO_CONFIG__`.
  */
 import { MonoCloudOPError, MonoCloudWebJSClient } from "../src/index.js"

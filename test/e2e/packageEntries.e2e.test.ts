@@ -3,6 +3,8 @@
  * every entry can be `require`d and `import`ed, and the promise client constructs without I/O.
  */
 import { execFileSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { REPO_ROOT } from "./support/serve.mjs"
 
@@ -13,8 +15,15 @@ const ENTRIES = [
   "@monocloud/auth-web-js/utils"
 ]
 
-const runNode = (args: Array<string>) =>
-  execFileSync(process.execPath, args, {
+/** The machine's own Node (first `node` on PATH outside node_modules), which may be older than the one the tests run on. */
+const machineNode = (process.env["PATH"] ?? "")
+  .split(":")
+  .filter((dir) => dir !== "" && !dir.includes("node_modules"))
+  .map((dir) => join(dir, "node"))
+  .find((candidate) => existsSync(candidate))
+
+const runNode = (args: Array<string>, node = process.execPath) =>
+  execFileSync(node, args, {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: 20_000,
@@ -22,16 +31,26 @@ const runNode = (args: Array<string>) =>
   }).trim()
 
 describe("package entries", () => {
-  it.each(ENTRIES)("%s can be required and imported by name without a DOM", (entry) => {
-    const required = runNode(["-e", `console.log(Object.keys(require(${JSON.stringify(entry)})).sort().join(","))`])
-    const imported = runNode([
-      "--input-type=module",
-      "-e",
-      `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).sort().join(","))`
-    ])
-    expect(required.length).toBeGreaterThan(0)
-    expect(imported).toBe(required)
-  })
+  const nodes = [process.execPath, ...(machineNode === undefined ? [] : [machineNode])]
+  it.each(nodes.flatMap((node) => ENTRIES.map((entry) => [entry, node] as const)))(
+    "%s can be required and imported by name without a DOM (%s)",
+    (entry, node) => {
+      const required = runNode(
+        ["-e", `console.log(Object.keys(require(${JSON.stringify(entry)})).sort().join(","))`],
+        node
+      )
+      const imported = runNode(
+        [
+          "--input-type=module",
+          "-e",
+          `const m = await import(${JSON.stringify(entry)}); console.log(Object.keys(m).sort().join(","))`
+        ],
+        node
+      )
+      expect(required.length).toBeGreaterThan(0)
+      expect(imported).toBe(required)
+    }
+  )
 
   it("constructs the client and reads no session in Node, touching no browser global", () => {
     const script = `

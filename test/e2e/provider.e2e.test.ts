@@ -4,15 +4,13 @@
  * authorization code flow from a page on the app origin.
  */
 import { createHash, randomBytes } from "node:crypto"
-import { existsSync } from "node:fs"
-import { join } from "node:path"
+
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_API, spaClient, startProvider, type TestProvider } from "./provider/index.mjs"
 import { startAppServer, bundleTestApp, type StaticServer } from "./support/appServer.js"
 import { launchBrowser, newPage, waitForReady } from "./support/browser.js"
 import { completeLogin, loginInPopup } from "./support/login.js"
-import { REPO_ROOT } from "./support/serve.mjs"
 
 const b64url = (bytes: Buffer) => bytes.toString("base64url")
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString("utf8"))
@@ -350,7 +348,7 @@ describe("e2e infrastructure (no SDK)", () => {
 })
 
 describe("e2e test app", () => {
-  it.skipIf(!existsSync(join(REPO_ROOT, "dist/index.js")))("bundles with the SDK from dist/", async () => {
+  it("bundles with the SDK from dist/", async () => {
     const code = await bundleTestApp()
     expect(code).toContain("MonoCloudWebJSClient")
   })

@@ -1,6 +1,6 @@
 /**
  * Browser entry of the e2e test app. Bundled by `support/appServer.ts`; the
- * `src/index.js` import is redirected to the built `dist/index.js` at bundle
+ * `src/index.js` import is redirected to the built `dist/esm/index.js` at bundle
  * time (see `support/serve.mjs`), so tests exercise the published artifact.
  *
  * Tests drive it through `window`: `makeClient(options)` creates `window.client`

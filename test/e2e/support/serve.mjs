@@ -27,7 +27,7 @@ const MIME = {
 
 /**
  * esbuild plugin: imports of the SDK sources (`<repo>/src/index.js`, `effect.js`,
- * `testing.js`, `utils.js`) are served from the built `dist/` files instead, so
+ * `testing.js`, `utils.js`) are served from the built `dist/esm/` files instead, so
  * browser code type-checks against `src/` but runs the artifact we publish.
  */
 const sdkFromDist = {
@@ -37,7 +37,7 @@ const sdkFromDist = {
       const abs = resolve(args.resolveDir, args.path).replace(/\.(js|ts)$/, "")
       const rel = relative(join(REPO_ROOT, "src"), abs)
       if (!SDK_ENTRIES.includes(rel)) return undefined
-      const dist = join(REPO_ROOT, "dist", `${rel}.js`)
+      const dist = join(REPO_ROOT, "dist", "esm", `${rel}.js`)
       if (!existsSync(dist)) {
         return { errors: [{ text: `${relative(REPO_ROOT, dist)} not found: run \`npm run build\` first` }] }
       }
