@@ -13,12 +13,7 @@ import type { ApplicationState, CallbackState, MonoCloudSession } from "./schema
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
 import type { UserInfo } from "./schemas/UserInfo.js"
 import type { IStorage } from "./storage.js"
-import {
-  ensureLeadingSlash,
-  mergeSpaceSeparated,
-  removeTrailingSlash,
-  splitSpaceSeparated
-} from "./internal/strings.js"
+import { ensureLeadingSlash, mergeSpaceSeparated, removeTrailingSlash, splitSpaceSeparated } from "./util/strings.js"
 
 /**
  * An extra resource (API) the app wants tokens for, with the scopes it needs there.

@@ -8,7 +8,7 @@ import { MonoCloudConfig, type ResolvedConfig } from "../MonoCloudConfig.js"
 import type { ApplicationState, AuthTransaction } from "../schemas/Session.js"
 import { Crypto } from "../services/Crypto.js"
 import { Discovery } from "../services/Discovery.js"
-import { mergeSpaceSeparated, splitSpaceSeparated } from "./strings.js"
+import { mergeSpaceSeparated, splitSpaceSeparated } from "../util/strings.js"
 
 /**
  * Per-request authorization parameters.

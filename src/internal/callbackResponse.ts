@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudOPError, MonoCloudValidationError } from "../MonoCloudError.js"
 import type { DiscoveryMetadata } from "../schemas/DiscoveryMetadata.js"
-import { urlBase } from "./strings.js"
+import { urlBase } from "../util/strings.js"
 
 /** The response parameters of a callback URL: from the query, or from the fragment when the query has none. */
 export const callbackParams = (url: string): URLSearchParams => {

@@ -8,7 +8,7 @@ import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { base64UrlDecode, base64UrlEncode } from "./base64url.js"
+import { base64UrlDecode, base64UrlEncode } from "../util/base64url.js"
 import {
   decodeHeader,
   importVerifyKey,
@@ -17,7 +17,7 @@ import {
   payloadOf,
   type PublicJwks,
   verifySignature
-} from "./jws.js"
+} from "../util/jws.js"
 import { MonoCloudTokenError } from "../MonoCloudError.js"
 import type { TokenCheck } from "../MonoCloudError.js"
 import { IdTokenClaims } from "../schemas/IdTokenClaims.js"

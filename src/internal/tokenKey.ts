@@ -4,7 +4,7 @@
  */
 import type { ResolvedConfig } from "../MonoCloudConfig.js"
 import type { AccessToken, MonoCloudSession } from "../schemas/Session.js"
-import { sameWords, splitSpaceSeparated } from "./strings.js"
+import { sameWords, splitSpaceSeparated } from "../util/strings.js"
 
 /** The key of an access token: space-separated resources and requested scopes. */
 export interface TokenKey {

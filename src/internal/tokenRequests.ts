@@ -10,7 +10,7 @@ import { TokenResponse } from "../schemas/TokenResponse.js"
 import { UserInfo } from "../schemas/UserInfo.js"
 import { Discovery } from "../services/Discovery.js"
 import { OidcHttp } from "../services/OidcHttp.js"
-import { decodeEndpointResponse, requestDocument } from "./endpointResponse.js"
+import { decodeEndpointResponse, requestDocument } from "../util/endpointResponse.js"
 
 type Form = Array<readonly [string, string]>
 

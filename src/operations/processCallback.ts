@@ -13,7 +13,7 @@ import { callbackState } from "../internal/callbackResponse.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
 import { verifySignOutCallback } from "../internal/signOutCallback.js"
-import { urlBase } from "../internal/strings.js"
+import { urlBase } from "../util/strings.js"
 import { Navigation } from "../services/Navigation.js"
 import { TransactionStore } from "../services/TransactionStore.js"
 import type {

@@ -7,7 +7,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { MonoCloudJsError } from "../MonoCloudError.js"
-import { base64UrlEncode } from "../internal/base64url.js"
+import { base64UrlEncode } from "../util/base64url.js"
 
 /**
  * The randomness and hashing service.

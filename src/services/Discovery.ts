@@ -15,8 +15,8 @@ import {
   MonoCloudValidationError
 } from "../MonoCloudError.js"
 import { DiscoveryMetadata, JsonWebKeySet } from "../schemas/DiscoveryMetadata.js"
-import { requestDocument } from "../internal/endpointResponse.js"
-import { makeTtlCache } from "../internal/ttlCache.js"
+import { requestDocument } from "../util/endpointResponse.js"
+import { makeTtlCache } from "../util/ttlCache.js"
 import { OidcHttp } from "./OidcHttp.js"
 
 /**

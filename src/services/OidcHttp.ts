@@ -11,42 +11,12 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { type FetchFunction, MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudHttpError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
-import { withTimeout } from "../internal/timeout.js"
+import { MonoCloudHttpError } from "../MonoCloudError.js"
+import { type ExecuteRequest, type OidcRequest, type OidcResponse, urlForErrors } from "../util/oidcRequest.js"
+import { withTimeout } from "../util/timeout.js"
 
-/**
- * The endpoints the SDK calls.
- *
- * @since 0.1.0
- * @category models
- */
-export type OidcEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation"
-
-/**
- * A request to an endpoint: a GET, or a POST of an `application/x-www-form-urlencoded` body.
- *
- * @since 0.1.0
- * @category models
- */
-export interface OidcRequest {
-  readonly endpoint: OidcEndpoint
-  readonly url: string
-  readonly headers?: Readonly<Record<string, string>> | undefined
-  /** When present the request is a form POST; array values repeat the parameter. */
-  readonly form?: ReadonlyArray<readonly [string, string]> | undefined
-}
-
-/**
- * What came back: status, lower-cased headers and the body as text.
- *
- * @since 0.1.0
- * @category models
- */
-export interface OidcResponse {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
+export type { ExecuteRequest, OidcEndpoint, OidcRequest, OidcResponse } from "../util/oidcRequest.js"
+export { urlForErrors } from "../util/oidcRequest.js"
 
 /**
  * The HTTP seam's service.
@@ -55,7 +25,7 @@ export interface OidcResponse {
  * @category models
  */
 export interface OidcHttpService {
-  readonly execute: (request: OidcRequest) => Effect.Effect<OidcResponse, MonoCloudHttpError | MonoCloudTimeoutError>
+  readonly execute: ExecuteRequest
 }
 
 /**
@@ -65,14 +35,6 @@ export interface OidcHttpService {
  * @category tags
  */
 export class OidcHttp extends Context.Service<OidcHttp, OidcHttpService>()("@monocloud/auth-web-js/OidcHttp") {}
-
-/**
- * The URL without query or fragment, safe for error messages.
- *
- * @since 0.1.0
- * @category utils
- */
-export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? ""
 
 /**
  * The `fetch` options of a request: a form body becomes `application/x-www-form-urlencoded`, and

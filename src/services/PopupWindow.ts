@@ -10,8 +10,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../MonoCloudError.js"
-import { listenForCallback } from "../internal/callbackWindow.js"
-import { withTimeout } from "../internal/timeout.js"
+import { listenForCallback } from "./callbackWindow.js"
+import { withTimeout } from "../util/timeout.js"
 
 /**
  * The largest popup size wanted; the popup never exceeds the current window's inner size.

@@ -15,7 +15,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Semaphore from "effect/Semaphore"
 import type { MonoCloudTimeoutError } from "../MonoCloudError.js"
-import { withTimeout } from "../internal/timeout.js"
+import { withTimeout } from "../util/timeout.js"
 
 /**
  * The lock service.

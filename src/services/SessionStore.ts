@@ -13,7 +13,7 @@ import * as Schema from "effect/Schema"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { type MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
 import { MonoCloudSession, StoredSession } from "../schemas/Session.js"
-import { storageEffects } from "../internal/storageEffects.js"
+import { storageEffects } from "../util/storageEffects.js"
 import { MemoryStorage, type IStorage } from "../storage.js"
 
 /**

@@ -9,8 +9,8 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { listenForCallback } from "../internal/callbackWindow.js"
-import { withTimeout } from "../internal/timeout.js"
+import { listenForCallback } from "./callbackWindow.js"
+import { withTimeout } from "../util/timeout.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../MonoCloudError.js"
 
 /**

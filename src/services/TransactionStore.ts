@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { type MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
 import { AuthTransaction } from "../schemas/Session.js"
-import { storageEffects } from "../internal/storageEffects.js"
+import { storageEffects } from "../util/storageEffects.js"
 import { MemoryStorage, SessionStorage, type IStorage } from "../storage.js"
 
 /**

@@ -62,6 +62,6 @@ describe("package entries", () => {
   })
 
   it("keeps internals private", () => {
-    expect(() => runNode(["-e", `require("@monocloud/auth-web-js/internal/strings")`])).toThrow()
+    expect(() => runNode(["-e", `require("@monocloud/auth-web-js/internal/tokenKey")`])).toThrow()
   })
 })

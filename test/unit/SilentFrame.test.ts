@@ -4,7 +4,7 @@ import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/testing/TestClock"
 import { CALLBACK_MESSAGE_SOURCE } from "../../src/callbackMessage.js"
 import { MonoCloudJsError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
-import { isExpectedCallback } from "../../src/internal/callbackWindow.js"
+import { isExpectedCallback } from "../../src/services/callbackWindow.js"
 import * as SilentFrame from "../../src/services/SilentFrame.js"
 import { stillWaiting, trackMessageListeners, waitUntil } from "./support/windowEvents.js"
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/testing/TestClock"
-import { base64UrlEncode } from "../../src/internal/base64url.js"
+import { base64UrlEncode } from "../../src/util/base64url.js"
 import { buildAuthorizationRequest, requestScopes } from "../../src/internal/authorizationRequest.js"
 import { resolveConfig, type MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
 import { APP_URL, engineLayer, scriptedServer } from "./support/engine.js"

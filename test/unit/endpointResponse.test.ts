@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { decodeEndpointResponse } from "../../src/internal/endpointResponse.js"
+import { decodeEndpointResponse } from "../../src/util/endpointResponse.js"
 import type { MonoCloudHttpError, MonoCloudOPError } from "../../src/MonoCloudError.js"
 import type { OidcRequest, OidcResponse } from "../../src/services/OidcHttp.js"
 

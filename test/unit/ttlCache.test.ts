@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Ref from "effect/Ref"
 import * as TestClock from "effect/testing/TestClock"
-import { makeTtlCache } from "../../src/internal/ttlCache.js"
+import { makeTtlCache } from "../../src/util/ttlCache.js"
 
 /** A loader that counts its runs and returns the run number. */
 const countingLoader = Effect.gen(function* () {

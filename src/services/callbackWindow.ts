@@ -8,7 +8,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import { isCallbackMessage } from "../callbackMessage.js"
-import { urlBase } from "./strings.js"
+import { urlBase } from "../util/strings.js"
 
 /**
  * True when `url` has the redirect URI's origin and path (one trailing `/` ignored on both).

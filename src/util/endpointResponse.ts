@@ -7,8 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { MonoCloudHttpError, MonoCloudOPError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
-import type { OidcHttpService, OidcRequest, OidcResponse } from "../services/OidcHttp.js"
-import { urlForErrors } from "../services/OidcHttp.js"
+import { type ExecuteRequest, type OidcRequest, type OidcResponse, urlForErrors } from "./oidcRequest.js"
 import { OAuthErrorBody } from "../schemas/TokenResponse.js"
 
 const decodeOAuthError = Schema.decodeUnknownResult(Schema.fromJsonString(OAuthErrorBody))
@@ -65,7 +64,7 @@ export const decodeEndpointResponse = <A>(
 
 /** Sends a request through the HTTP seam and decodes its response with {@link decodeEndpointResponse}. */
 export const requestDocument = <A>(
-  http: OidcHttpService,
+  http: { readonly execute: ExecuteRequest },
   request: OidcRequest,
   schema: Schema.Decoder<A>,
   expectedStatus = 200
