@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import { MonoCloudConfig, type ResolvedConfig } from "../MonoCloudConfig.js"
 import type { ApplicationState, AuthTransaction } from "../schemas/Session.js"
 import { Crypto } from "../services/Crypto.js"
+import { base64UrlEncode } from "../util/base64url.js"
 import { Discovery } from "../services/Discovery.js"
 import { mergeSpaceSeparated, splitSpaceSeparated } from "../util/strings.js"
 
@@ -64,7 +65,7 @@ export const buildAuthorizationRequest = (params: AuthorizationParams, flow: Flo
     const state = yield* crypto.randomString(32)
     const nonce = yield* crypto.randomString(32)
     const codeVerifier = yield* crypto.randomString(32)
-    const codeChallenge = yield* crypto.sha256(codeVerifier)
+    const codeChallenge = base64UrlEncode(yield* crypto.digest("SHA-256", codeVerifier))
     const scopes = requestScopes(config, params.scopes).join(" ")
     const resources = mergeSpaceSeparated([params.resource, config.baseResources.join(" ")])
 

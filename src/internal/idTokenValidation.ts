@@ -11,13 +11,14 @@ import * as Schema from "effect/Schema"
 import { base64UrlDecode, base64UrlEncode } from "../util/base64url.js"
 import {
   decodeHeader,
-  importVerifyKey,
+  isJwsAlgorithm,
+  type JwsAlgorithm,
   type JwsHeader,
   matchingKeys,
   payloadOf,
-  type PublicJwks,
-  verifySignature
+  type PublicJwks
 } from "../util/jws.js"
+import { Crypto, type DigestAlgorithm } from "../services/Crypto.js"
 import { MonoCloudTokenError } from "../MonoCloudError.js"
 import type { TokenCheck } from "../MonoCloudError.js"
 import { IdTokenClaims } from "../schemas/IdTokenClaims.js"
@@ -76,12 +77,12 @@ const readHeader = (idToken: string): Effect.Effect<JwsHeader, MonoCloudTokenErr
 const checkHeader = (
   header: JwsHeader,
   algorithms: ReadonlyArray<string>
-): Effect.Effect<string, MonoCloudTokenError> => {
+): Effect.Effect<JwsAlgorithm, MonoCloudTokenError> => {
   const alg = header.alg
   if (typeof alg !== "string" || alg === "none") {
     return Effect.fail(tokenError("algorithm", "The ID token is not signed; unsigned ID tokens are never accepted"))
   }
-  if (!algorithms.includes(alg)) {
+  if (!algorithms.includes(alg) || !isJwsAlgorithm(alg)) {
     return Effect.fail(
       tokenError(
         "algorithm",
@@ -97,8 +98,8 @@ const checkHeader = (
 }
 
 const selectKey =
-  (header: JwsHeader, alg: string) =>
-  (jwks: PublicJwks): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError> => {
+  (header: JwsHeader, alg: JwsAlgorithm) =>
+  (jwks: PublicJwks): Effect.Effect<Option.Option<CryptoKey>, MonoCloudTokenError, Crypto> => {
     const candidates = matchingKeys(jwks, header, alg)
     if (candidates.length === 0) return Effect.succeedNone
     if (candidates.length > 1) {
@@ -106,13 +107,13 @@ const selectKey =
         tokenError("key", "Several keys of the key set match the ID token, which names none of them with a kid")
       )
     }
-    return Effect.tryPromise({
-      try: () => importVerifyKey(candidates[0]!, alg),
-      catch: (cause) => tokenError("key", "The key set has no usable public key for the ID token", cause)
-    }).pipe(Effect.map(Option.some))
+    return Crypto.use((crypto) => crypto.importVerifyKey(candidates[0]!, alg)).pipe(
+      Effect.mapError((cause) => tokenError("key", "The key set has no usable public key for the ID token", cause)),
+      Effect.map(Option.some)
+    )
   }
 
-const resolveKey = <E>(header: JwsHeader, alg: string, keys: KeySource<E>) =>
+const resolveKey = <E>(header: JwsHeader, alg: JwsAlgorithm, keys: KeySource<E>) =>
   Effect.gen(function* () {
     const cached = yield* Effect.flatMap(keys.getKeys({ forceRefresh: false }), selectKey(header, alg))
     if (Option.isSome(cached)) return cached.value
@@ -123,15 +124,18 @@ const resolveKey = <E>(header: JwsHeader, alg: string, keys: KeySource<E>) =>
     )
   })
 
-const invalidSignature = (cause?: unknown) => tokenError("signature", "The ID token signature is invalid", cause)
-
 const verifiedPayload = (
   idToken: string,
   key: CryptoKey,
-  alg: string
-): Effect.Effect<Uint8Array, MonoCloudTokenError> =>
-  Effect.tryPromise({ try: () => verifySignature(idToken, key, alg), catch: invalidSignature }).pipe(
-    Effect.flatMap((valid) => (valid ? Effect.succeed(payloadOf(idToken)) : Effect.fail(invalidSignature())))
+  alg: JwsAlgorithm
+): Effect.Effect<Uint8Array, MonoCloudTokenError, Crypto> =>
+  Crypto.use((crypto) => crypto.verifySignature(idToken, key, alg)).pipe(
+    Effect.mapError((cause) => tokenError("signature", "The ID token signature could not be checked", cause)),
+    Effect.flatMap((valid) =>
+      valid
+        ? Effect.succeed(payloadOf(idToken))
+        : Effect.fail(tokenError("signature", "The ID token signature is invalid"))
+    )
   )
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
@@ -251,9 +255,13 @@ const checkClaims = (
   )
 }
 
-const hashAlgorithm = (alg: string): string | undefined => {
+const hashAlgorithm = (alg: string): DigestAlgorithm | undefined => {
   const bits = /^(?:RS|PS|ES)(256|384|512)$/.exec(alg)?.[1]
-  return bits !== undefined ? `SHA-${bits}` : alg === "EdDSA" || alg === "Ed25519" ? "SHA-512" : undefined
+  return bits !== undefined
+    ? (`SHA-${bits}` as DigestAlgorithm)
+    : alg === "EdDSA" || alg === "Ed25519"
+      ? "SHA-512"
+      : undefined
 }
 
 /**
@@ -262,24 +270,27 @@ const hashAlgorithm = (alg: string): string | undefined => {
  *
  * @internal
  */
-export const accessTokenHash = (alg: string, accessToken: string): Effect.Effect<string, MonoCloudTokenError> => {
+export const accessTokenHash = (
+  alg: string,
+  accessToken: string
+): Effect.Effect<string, MonoCloudTokenError, Crypto> => {
   const hash = hashAlgorithm(alg)
   if (hash === undefined) {
     return Effect.fail(
       tokenError("accessTokenHash", "The at_hash cannot be computed for the ID token signing algorithm")
     )
   }
-  return Effect.tryPromise({
-    try: () => globalThis.crypto.subtle.digest(hash, new TextEncoder().encode(accessToken)),
-    catch: (cause) => tokenError("accessTokenHash", "The access token hash could not be computed", cause)
-  }).pipe(Effect.map((digest) => base64UrlEncode(new Uint8Array(digest, 0, digest.byteLength / 2))))
+  return Crypto.use((crypto) => crypto.digest(hash, accessToken)).pipe(
+    Effect.mapError((cause) => tokenError("accessTokenHash", "The access token hash could not be computed", cause)),
+    Effect.map((digest) => base64UrlEncode(digest.subarray(0, digest.length / 2)))
+  )
 }
 
 const checkAccessTokenHash = (
   claims: IdTokenClaims,
   alg: string,
   accessToken: string | undefined
-): Effect.Effect<void, MonoCloudTokenError> =>
+): Effect.Effect<void, MonoCloudTokenError, Crypto> =>
   accessToken === undefined || claims.at_hash === undefined
     ? Effect.void
     : Effect.filterOrFail(
@@ -300,7 +311,7 @@ export const validateIdToken = <E>(
   idToken: string,
   expected: IdTokenExpectations,
   keys: KeySource<E>
-): Effect.Effect<IdTokenClaims, MonoCloudTokenError | E> =>
+): Effect.Effect<IdTokenClaims, MonoCloudTokenError | E, Crypto> =>
   Effect.gen(function* () {
     const header = yield* readHeader(idToken)
     const alg = yield* checkHeader(header, expected.algorithms)

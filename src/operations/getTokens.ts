@@ -23,6 +23,7 @@ import type { InFlight } from "../services/InFlight.js"
 import type { RefreshLock } from "../services/RefreshLock.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
+import type { Crypto } from "../services/Crypto.js"
 
 /**
  * Options of `getTokens`.
@@ -71,7 +72,7 @@ export type GetTokensError =
  * @category models
  */
 export type GetTokensRequirements =
-  MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
+  Crypto | MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
 
 /**
  * Returns the access token for `resource`/`scopes` (default: the sign-in token), refreshing it

@@ -28,6 +28,7 @@ import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
+import type { Crypto } from "../services/Crypto.js"
 
 /** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
 const TRANSACTION_LIFETIME_MILLIS = 60 * 60 * 1000
@@ -65,7 +66,7 @@ export type ProcessCallbackError =
  * @category models
  */
 export type ProcessCallbackRequirements =
-  MonoCloudConfig | OidcHttp | Discovery | Navigation | SessionBroadcast | SessionStore | TransactionStore
+  Crypto | MonoCloudConfig | OidcHttp | Discovery | Navigation | SessionBroadcast | SessionStore | TransactionStore
 
 /**
  * Completes the pending sign-in or sign-out when this page is its callback (its `state` names a

@@ -20,6 +20,7 @@ import type { InFlight } from "../services/InFlight.js"
 import type { RefreshLock } from "../services/RefreshLock.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
+import type { Crypto } from "../services/Crypto.js"
 
 /**
  * Narrows a refresh to some scopes and/or resources.
@@ -65,7 +66,7 @@ export type RefreshSessionError =
  * @category models
  */
 export type RefreshSessionRequirements =
-  MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
+  Crypto | MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
 
 /**
  * Runs the refresh-token grant and updates the stored session: the access token for the

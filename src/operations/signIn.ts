@@ -12,7 +12,7 @@ import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
 import { checkReturnUrl } from "../internal/returnUrl.js"
 import { Navigation } from "../services/Navigation.js"
-import { closeOnFailure, PopupTransport, popupOrOpen } from "../services/PopupWindow.js"
+import { closeOnFailure, PopupTransport } from "../services/PopupWindow.js"
 import { TransactionStore } from "../services/TransactionStore.js"
 import type {
   MonoCloudHttpError,
@@ -80,7 +80,10 @@ const redirectSignIn = (options: SignInOptions) =>
 const popupSignIn = (options: SignInOptions) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
-    const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
+    const popup = yield* (yield* PopupTransport).openUnlessGiven(options.popup, {
+      width: config.popupWindowWidth,
+      height: config.popupWindowHeight
+    })
     return yield* Effect.gen(function* () {
       const request = yield* buildAuthorizationRequest(authorizationParams(options), {
         mode: "popup",

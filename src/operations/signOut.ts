@@ -17,7 +17,7 @@ import { removeTrailingSlash } from "../util/strings.js"
 import { Crypto } from "../services/Crypto.js"
 import { Discovery } from "../services/Discovery.js"
 import { Navigation } from "../services/Navigation.js"
-import { closeOnFailure, PopupTransport, popupOrOpen } from "../services/PopupWindow.js"
+import { closeOnFailure, PopupTransport } from "../services/PopupWindow.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { TransactionStore } from "../services/TransactionStore.js"
@@ -160,7 +160,10 @@ export const signOut: (options?: SignOutOptions) => Effect.Effect<void, SignOutE
       yield* (yield* TransactionStore).save(request.transaction)
       return yield* navigation.assign(request.url)
     }
-    const popup = popupOrOpen(options.popup, { width: config.popupWindowWidth, height: config.popupWindowHeight })
+    const popup = yield* (yield* PopupTransport).openUnlessGiven(options.popup, {
+      width: config.popupWindowWidth,
+      height: config.popupWindowHeight
+    })
     yield* Effect.gen(function* () {
       const request = yield* endSessionRequest(options, mode)
       const callbackUrl = yield* (yield* PopupTransport).run({

@@ -64,6 +64,8 @@ export interface PopupParams {
  * @category models
  */
 export interface PopupTransportService {
+  /** The popup the caller already opened, or a newly opened blank one of `size`; `null` when blocked. */
+  readonly openUnlessGiven: (given: Window | null | undefined, size: PopupSize) => Effect.Effect<Window | null>
   /** Sends the popup to `url` and succeeds with the full callback URL it returns to. */
   readonly run: (params: PopupParams) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
 }
@@ -135,15 +137,23 @@ export const popupOrOpen = (given: Window | null | undefined, size: PopupSize): 
  * @since 0.1.0
  * @category layers
  */
-export const layerBrowser: Layer.Layer<PopupTransport> = Layer.sync(PopupTransport, () => ({ run: runInPopup }))
+export const layerBrowser: Layer.Layer<PopupTransport> = Layer.sync(PopupTransport, () => ({
+  openUnlessGiven: (given, size) => Effect.sync(() => popupOrOpen(given, size)),
+  run: runInPopup
+}))
 
 /**
  * A scripted popup for tests: `respond` gets the URL the popup would be sent to and answers with
- * the callback URL, or fails as the real popup would. The `popup` argument is not looked at.
+ * the callback URL, or fails as the real popup would. It opens no window: a popup that was not
+ * given is `null`, and the `popup` argument of `run` is not looked at.
  *
  * @since 0.1.0
  * @category testing
  */
 export const layerTest = (
   respond: (url: string) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
-): Layer.Layer<PopupTransport> => Layer.succeed(PopupTransport, { run: (params) => respond(params.url) })
+): Layer.Layer<PopupTransport> =>
+  Layer.succeed(PopupTransport, {
+    openUnlessGiven: (given) => Effect.succeed(given ?? null),
+    run: (params) => respond(params.url)
+  })

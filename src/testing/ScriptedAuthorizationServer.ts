@@ -5,10 +5,21 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import { accessTokenHash } from "../internal/idTokenValidation.js"
+import { base64UrlEncode } from "../util/base64url.js"
 import { makeTokenMinter } from "./TokenMinter.js"
 import type { MinterAlgorithm, MintOptions, TokenMinter } from "./TokenMinter.js"
+
+/**
+ * The `at_hash` a provider puts in an ID token (OpenID Connect Core §3.1.3.6): the left half of the
+ * access token's SHA-2 digest, sized by the signing algorithm, base64url-encoded. Computed here on
+ * its own, not with the SDK's code that checks it.
+ */
+const accessTokenHashOf = async (alg: string, accessToken: string): Promise<string> => {
+  const digest = new Uint8Array(
+    await globalThis.crypto.subtle.digest(`SHA-${alg.slice(2)}`, new TextEncoder().encode(accessToken))
+  )
+  return base64UrlEncode(digest.subarray(0, digest.length / 2))
+}
 
 /**
  * The endpoints a script can answer.
@@ -347,7 +358,7 @@ export const makeScriptedAuthorizationServer = async (
       exp: nowSeconds + 3600,
       auth_time: nowSeconds,
       nonce: reply.nonce,
-      at_hash: await Effect.runPromise(accessTokenHash(minter.alg, accessToken)),
+      at_hash: await accessTokenHashOf(minter.alg, accessToken),
       ...(reply.idToken === undefined || reply.idToken === false ? {} : reply.idToken)
     }
     return minter.mintIdToken(claims, reply.mint)

@@ -1,6 +1,7 @@
 /**
- * JWS compact serialisation (RFC 7515) verified with Web Crypto: the protected header, key
- * selection from a JWK set, and the signature check for the RS, PS and ES algorithms (RFC 7518 §3).
+ * JWS compact serialisation (RFC 7515) without cryptography: the protected header, the payload,
+ * the asymmetric algorithms the SDK verifies (RFC 7518 §3) and key selection from a JWK set. The
+ * `Crypto` service does the signature check.
  */
 import { base64UrlDecode } from "./base64url.js"
 
@@ -28,7 +29,8 @@ export interface JwsHeader {
   readonly [member: string]: unknown
 }
 
-interface AlgorithmSpec {
+/** The Web Crypto parameters of an algorithm and the key type (and curve) it needs. */
+export interface AlgorithmSpec {
   readonly kty: "RSA" | "EC"
   readonly crv?: string
   readonly importParams: RsaHashedImportParams | EcKeyImportParams
@@ -49,7 +51,7 @@ const ec = (crv: "P-256" | "P-384" | "P-521", bits: 256 | 384 | 512): AlgorithmS
 })
 
 /** The asymmetric JWS algorithms; anything else (`none`, HMAC, EdDSA) has no entry and is never verified. */
-const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
+export const jwsAlgorithms = {
   RS256: rsa("RSASSA-PKCS1-v1_5", 256),
   RS384: rsa("RSASSA-PKCS1-v1_5", 384),
   RS512: rsa("RSASSA-PKCS1-v1_5", 512),
@@ -59,7 +61,13 @@ const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
   ES256: ec("P-256", 256),
   ES384: ec("P-384", 384),
   ES512: ec("P-521", 512)
-}
+} as const satisfies Readonly<Record<string, AlgorithmSpec>>
+
+/** A JWS algorithm the SDK verifies. */
+export type JwsAlgorithm = keyof typeof jwsAlgorithms
+
+/** True for an algorithm the SDK can verify. */
+export const isJwsAlgorithm = (alg: string): alg is JwsAlgorithm => Object.hasOwn(jwsAlgorithms, alg)
 
 const decodeJson = (part: string): unknown =>
   JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64UrlDecode(part)))
@@ -79,9 +87,8 @@ export const payloadOf = (jws: string): Uint8Array => base64UrlDecode(jws.split(
  * type (and curve), the header's `kid` when it has one, and no `alg`, `use` or `key_ops` that
  * excludes signature verification.
  */
-export const matchingKeys = (jwks: PublicJwks, header: JwsHeader, alg: string): ReadonlyArray<PublicJwk> => {
-  const spec = ALGORITHMS[alg]
-  if (spec === undefined) return []
+export const matchingKeys = (jwks: PublicJwks, header: JwsHeader, alg: JwsAlgorithm): ReadonlyArray<PublicJwk> => {
+  const spec: AlgorithmSpec = jwsAlgorithms[alg]
   return jwks.keys.filter(
     (key) =>
       key.kty === spec.kty &&
@@ -91,22 +98,4 @@ export const matchingKeys = (jwks: PublicJwks, header: JwsHeader, alg: string): 
       (key.use === undefined || key.use === "sig") &&
       (key.key_ops === undefined || (Array.isArray(key.key_ops) && key.key_ops.includes("verify")))
   )
-}
-
-/** Imports a public JWK for verifying `alg` signatures; rejects for a key Web Crypto does not accept. */
-export const importVerifyKey = (jwk: PublicJwk, alg: string): Promise<CryptoKey> => {
-  const spec = ALGORITHMS[alg]
-  if (spec === undefined) return Promise.reject(new TypeError(`Unsupported algorithm ${alg}`))
-  // Only the public members: a published private exponent must never turn into a signing key.
-  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, key_ops: _ops, ...publicMembers } = jwk
-  return globalThis.crypto.subtle.importKey("jwk", publicMembers as JsonWebKey, spec.importParams, false, ["verify"])
-}
-
-/** True when the compact JWS's signature verifies under `key` with `alg`. */
-export const verifySignature = async (jws: string, key: CryptoKey, alg: string): Promise<boolean> => {
-  const spec = ALGORITHMS[alg]
-  if (spec === undefined) return false
-  const [header = "", payload = "", signature = ""] = jws.split(".")
-  const signed = new TextEncoder().encode(`${header}.${payload}`)
-  return globalThis.crypto.subtle.verify(spec.verifyParams, key, base64UrlDecode(signature), signed)
 }

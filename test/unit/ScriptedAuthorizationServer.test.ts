@@ -6,6 +6,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { validateIdToken } from "../../src/internal/idTokenValidation.js"
+import * as Crypto from "../../src/services/Crypto.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import type {
   ScriptedAuthorizationServer,
@@ -92,7 +93,7 @@ describe("ScriptedAuthorizationServer", () => {
           accessToken: "at-1"
         },
         { getKeys: () => Effect.succeed(server.minter.jwks) }
-      )
+      ).pipe(Effect.provide(Crypto.layerWebCrypto))
       expect(claims).toMatchObject({ sub: "user-1", iat: nowMillis / 1000, nonce: "n-1" })
       const [recorded] = server.requestsTo("token")
       expect(recorded?.method).toBe("POST")

@@ -64,6 +64,7 @@ describe("operation requirements", () => {
     expectTypeOf<NeedsOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloud.SessionStore.SessionStore>()
     expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.refreshSession>>>().toEqualTypeOf<
       | MonoCloud.MonoCloudConfig
+      | MonoCloud.Crypto.Crypto
       | MonoCloud.SessionStore.SessionStore
       | MonoCloud.Discovery.Discovery
       | MonoCloud.OidcHttp.OidcHttp
