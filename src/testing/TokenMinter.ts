@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { base64url, CompactSign, exportJWK, generateKeyPair } from "jose"
-import type { CryptoKey, JSONWebKeySet, JWK } from "jose"
+import { base64UrlDecode, base64UrlEncode } from "../util/base64url.js"
+import { jwsAlgorithms, type PublicJwk, type PublicJwks } from "../util/jws.js"
 
 /**
  * The signing algorithms a {@link TokenMinter} can use.
@@ -58,7 +58,7 @@ export interface TokenMinter {
   readonly issuer: string
   readonly alg: MinterAlgorithm
   /** The published key set: the current public key with `kid`, `alg` and `use: "sig"`. Read it again after `rotate()`. */
-  readonly jwks: JSONWebKeySet
+  readonly jwks: PublicJwks
   /** The `kid` of the current key. */
   readonly currentKid: string
   /** Signs `claims` as a JWT; `iss` defaults to the minter's issuer and claims set to `undefined` are left out. */
@@ -72,13 +72,26 @@ export interface TokenMinter {
 interface SigningKey {
   readonly kid: string
   readonly privateKey: CryptoKey
-  readonly publicJwk: JWK
+  readonly publicJwk: PublicJwk
 }
 
-const encodeJson = (value: unknown): string => base64url.encode(JSON.stringify(value))
+const encodeText = (text: string): string => base64UrlEncode(new TextEncoder().encode(text))
 
-const critOption = (crit: unknown): Record<string, boolean> | undefined =>
-  Array.isArray(crit) ? Object.fromEntries(crit.map((name) => [String(name), true])) : undefined
+const encodeJson = (value: unknown): string => encodeText(JSON.stringify(value))
+
+/** A fresh Web Crypto key pair for `alg` (2048-bit RSA keys). */
+const generateKeyPair = (alg: MinterAlgorithm): Promise<CryptoKeyPair> => {
+  const params = jwsAlgorithms[alg].importParams
+  const generation =
+    params.name === "ECDSA" ? params : { ...params, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }
+  return globalThis.crypto.subtle.generateKey(generation, true, ["sign", "verify"]) as Promise<CryptoKeyPair>
+}
+
+/** The public JWK of a key, without Web Crypto's `key_ops` and `ext` members. */
+const exportPublicJwk = async (publicKey: CryptoKey): Promise<PublicJwk> => {
+  const { key_ops: _ops, ext: _ext, ...jwk } = await globalThis.crypto.subtle.exportKey("jwk", publicKey)
+  return jwk
+}
 
 /**
  * Creates a {@link TokenMinter} with one fresh key pair. Returns a `Promise` because key generation
@@ -92,7 +105,7 @@ export const makeTokenMinter = async (options: TokenMinterOptions): Promise<Toke
   let generated = 0
   const generate = async (kid: string): Promise<SigningKey> => {
     const { privateKey, publicKey } = await generateKeyPair(alg)
-    return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } }
+    return { kid, privateKey, publicJwk: { ...(await exportPublicJwk(publicKey)), kid, alg, use: "sig" } }
   }
   const nextKey = () => generate(`key-${++generated}`)
   let current = await nextKey()
@@ -115,15 +128,17 @@ export const makeTokenMinter = async (options: TokenMinterOptions): Promise<Toke
   const signPayload = async (payload: string, mint: MintOptions = {}): Promise<string> => {
     if (mint.alg === "none") {
       const kid = typeof mint.kid === "string" ? { kid: mint.kid } : {}
-      return `${encodeJson({ alg: "none", typ: "JWT", ...kid, ...mint.header })}.${base64url.encode(payload)}.`
+      return `${encodeJson({ alg: "none", typ: "JWT", ...kid, ...mint.header })}.${encodeText(payload)}.`
     }
     const key = await signingKey(mint.key)
     const kid = mint.kid === null ? {} : { kid: mint.kid ?? key.kid }
-    const header = { alg, typ: "JWT", ...kid, ...mint.header }
-    const crit = critOption(mint.header?.crit)
-    return new CompactSign(new TextEncoder().encode(payload))
-      .setProtectedHeader(header)
-      .sign(key.privateKey, crit === undefined ? {} : { crit })
+    const signingInput = `${encodeJson({ alg, typ: "JWT", ...kid, ...mint.header })}.${encodeText(payload)}`
+    const signature = await globalThis.crypto.subtle.sign(
+      jwsAlgorithms[alg].verifyParams,
+      key.privateKey,
+      new TextEncoder().encode(signingInput)
+    )
+    return `${signingInput}.${base64UrlEncode(new Uint8Array(signature))}`
   }
 
   return {
@@ -156,6 +171,6 @@ export const tamperPayload = (
   edit: (claims: Record<string, unknown>) => Record<string, unknown>
 ): string => {
   const [header = "", payload = "", signature = ""] = token.split(".")
-  const claims: Record<string, unknown> = JSON.parse(new TextDecoder().decode(base64url.decode(payload)))
+  const claims: Record<string, unknown> = JSON.parse(new TextDecoder().decode(base64UrlDecode(payload)))
   return `${header}.${encodeJson(edit(claims))}.${signature}`
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { base64url } from "jose"
-import type { JSONWebKeySet } from "jose"
+import type { PublicJwks } from "../../src/util/jws.js"
 import type { TokenCheck } from "../../src/MonoCloudError.js"
 import { MonoCloudTokenError } from "../../src/MonoCloudError.js"
 import { decodeIdTokenClaims, validateIdToken } from "../../src/internal/idTokenValidation.js"
@@ -37,7 +37,7 @@ const claims = (overrides: Record<string, unknown> = {}): Record<string, unknown
 const mint = (overrides: Record<string, unknown> = {}, options?: MintOptions) =>
   Effect.promise(() => minter.mintIdToken(claims(overrides), options))
 
-const recordingKeys = (first: JSONWebKeySet, refreshed: JSONWebKeySet = first) => {
+const recordingKeys = (first: PublicJwks, refreshed: PublicJwks = first) => {
   const calls: Array<boolean> = []
   const source: KeySource = {
     getKeys: ({ forceRefresh }) =>
