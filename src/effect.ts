@@ -82,6 +82,13 @@ export * as SilentFrame from "./services/SilentFrame.js"
 export * as TransactionStore from "./services/TransactionStore.js"
 export * from "./schemas/DiscoveryMetadata.js"
 export * from "./schemas/IdTokenClaims.js"
-export * from "./schemas/Session.js"
+export {
+  AccessToken,
+  type ApplicationState,
+  type CallbackState,
+  type InteractionMode,
+  MonoCloudSession,
+  MonoCloudUser
+} from "./schemas/Session.js"
 export * from "./schemas/TokenResponse.js"
 export * from "./schemas/UserInfo.js"
