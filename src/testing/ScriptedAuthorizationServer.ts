@@ -184,7 +184,7 @@ export interface ScriptedAuthorizationServer {
   readonly metadata: Readonly<Record<string, unknown>>
   /** The keys signing this server's ID tokens; its `jwks` is served at `jwks_uri`. */
   readonly minter: TokenMinter
-  /** Pass this wherever a `fetch` is expected, e.g. `Layer.succeed(FetchHttpClient.Fetch, server.fetch)`. */
+  /** Pass this wherever a `fetch` is expected, e.g. `OidcHttp.layerFetch(server.fetch)` or the `fetch` client option. */
   readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
   /** Every request received, in order. */
   readonly requests: ReadonlyArray<RecordedRequest>
