@@ -179,11 +179,18 @@ export class MonoCloudTokenError extends withFields<{
  * @category errors
  */
 export type BrowserFailureReason =
-  "PopupBlocked" | "PopupClosed" | "RedirectInFrame" | "CrossOriginIsolated" | "FrameUnavailable" | "NoBrowser"
+  | "PopupBlocked"
+  | "PopupClosed"
+  | "RedirectInFrame"
+  | "CrossOriginIsolated"
+  | "FrameUnavailable"
+  | "NoBrowser"
+  | "ClientDisposed"
 
 /**
  * The browser environment refused or lacks something: a blocked or closed popup, a redirect
- * started inside an iframe, an iframe in a cross-origin-isolated page, no `window` at all.
+ * started inside an iframe, an iframe in a cross-origin-isolated page, no `window` at all, or a
+ * promise client used after `dispose()`.
  *
  * @since 0.1.0
  * @category errors

@@ -10,7 +10,7 @@ import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { layerBrowser, layerWith, type MonoCloudServices, type PlatformLayer } from "./MonoCloud.js"
 import { DEFAULT_POPUP_SIZE, type MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
-import type { MonoCloudValidationError } from "./MonoCloudError.js"
+import { MonoCloudJsError, type MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
 import { getSession, watchSession } from "./operations/getSession.js"
@@ -54,6 +54,7 @@ const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A
 export class MonoCloudWebJSClient {
   private readonly runtime: ManagedRuntime.ManagedRuntime<MonoCloudServices, MonoCloudValidationError>
   private readonly options: MonoCloudWebJSClientOptions
+  private disposed = false
 
   /**
    * Creates the client. Does no I/O and touches no browser global, so it is safe during
@@ -67,7 +68,7 @@ export class MonoCloudWebJSClient {
 
   /** Completes the sign-in or sign-out this page is the callback of; a no-op on other pages. Call it on every page load. */
   processCallback(): Promise<void> {
-    return runPromise(this.runtime, processCallback)
+    return this.run(processCallback)
   }
 
   /**
@@ -76,14 +77,14 @@ export class MonoCloudWebJSClient {
    */
   async signIn(options: SignInOptions = {}): Promise<void> {
     const popup = this.popupFor(options.mode === "popup", options.popup)
-    await closingOnRejection(popup, runPromise(this.runtime, signIn({ ...options, popup })))
+    await closingOnRejection(popup, this.run(signIn({ ...options, popup })))
   }
 
   /** Signs the user out locally and, federated (default), at the provider. */
   signOut(options: SignOutOptions = {}): Promise<void> {
     const federated = options.federatedSignOut ?? this.options.federatedSignOut ?? true
     const popup = this.popupFor(federated && options.mode === "popup", options.popup)
-    return closingOnRejection(popup, runPromise(this.runtime, signOut({ ...options, popup })))
+    return closingOnRejection(popup, this.run(signOut({ ...options, popup })))
   }
 
   /**
@@ -91,39 +92,48 @@ export class MonoCloudWebJSClient {
    * `MonoCloudOPError` when the user is not signed in at the provider.
    */
   signInSilent(options: SignInSilentOptions = {}): Promise<MonoCloudSession> {
-    return runPromise(this.runtime, signInSilent(options))
+    return this.run(signInSilent(options))
   }
 
   /** Renews the tokens with the refresh token; read the result with `getSession()`. */
   refreshSession(options: RefreshOptions = {}): Promise<void> {
-    return runPromise(this.runtime, refreshSession(options))
+    return this.run(refreshSession(options))
   }
 
   /** Updates `session.user` from the UserInfo endpoint. */
   refetchUserInfo(): Promise<void> {
-    return runPromise(this.runtime, refetchUserInfo)
+    return this.run(refetchUserInfo)
   }
 
   /** The access token for a resource/scope set, refreshed first when it is missing or about to expire. */
   getTokens(options: GetTokensOptions = {}): Promise<MonoCloudTokens> {
-    return runPromise(this.runtime, getTokens(options))
+    return this.run(getTokens(options))
   }
 
   /** Revokes an access or refresh token at the provider (RFC 7009); the stored session is not changed. */
   revokeToken(token: string, tokenTypeHint: "access_token" | "refresh_token" = "refresh_token"): Promise<void> {
-    return runPromise(this.runtime, revokeToken(token, tokenTypeHint))
+    return this.run(revokeToken(token, tokenTypeHint))
   }
 
   /** The stored session, or `undefined` (also for a corrupt stored entry, which is kept). */
   getSession(): Promise<MonoCloudSession | undefined> {
-    return runPromise(
-      this.runtime,
+    return this.run(
       Effect.catchIf(
         getSession,
         (error) => error._tag === "MonoCloudValidationError" && error.check === "storedData",
         () => Effect.succeed(undefined)
       )
     )
+  }
+
+  /** Runs an operation on the client's runtime; after `dispose()` it rejects with `MonoCloudJsError` (reason `ClientDisposed`). */
+  private run<A, E>(effect: Effect.Effect<A, E, MonoCloudServices>): Promise<A> {
+    if (this.disposed) {
+      return Promise.reject(
+        new MonoCloudJsError({ reason: "ClientDisposed", detail: "The client was disposed; create a new one" })
+      )
+    }
+    return runPromise(this.runtime, effect)
   }
 
   /** Opens the popup now, inside the caller's click, unless the app passed one or none is needed. */
@@ -149,6 +159,7 @@ export class MonoCloudWebJSClient {
 
   /** Releases the runtime's resources (broadcast channel). */
   dispose(): Promise<void> {
+    this.disposed = true
     return this.runtime.dispose()
   }
 }

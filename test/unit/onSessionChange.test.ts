@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { MonoCloudSession } from "../../src/index.js"
 import * as Layer from "effect/Layer"
+import { MonoCloudJsError } from "../../src/MonoCloudError.js"
 import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
 import { MemoryStorage } from "../../src/storage.js"
@@ -54,5 +55,22 @@ describe("MonoCloudWebJSClient.onSessionChange", () => {
     expect(seenInSecond).toEqual([undefined, "user-1"])
     stopFirst()
     await Promise.all([first.dispose(), second.dispose()])
+  })
+})
+
+describe("MonoCloudWebJSClient.dispose", () => {
+  it("makes every later call reject with MonoCloudJsError ClientDisposed", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const client = makeTestClient(
+      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" },
+      makeTestPlatform(server).layer
+    )
+    expect(await client.getSession()).toBeUndefined()
+    await client.dispose()
+    for (const call of [() => client.getSession(), () => client.refreshSession(), () => client.processCallback()]) {
+      const error = await call().catch((rejection: unknown) => rejection)
+      expect(error).toBeInstanceOf(MonoCloudJsError)
+      expect((error as MonoCloudJsError).reason).toBe("ClientDisposed")
+    }
   })
 })
