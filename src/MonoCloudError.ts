@@ -279,16 +279,21 @@ const tagGuard =
     isMonoCloudError(u) && u._tag === tag
 
 /** True for a {@link MonoCloudOPError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudOPError = tagGuard<MonoCloudOPError>("MonoCloudOPError")
+export const isMonoCloudOPError: (u: unknown) => u is MonoCloudOPError = tagGuard<MonoCloudOPError>("MonoCloudOPError")
 /** True for a {@link MonoCloudHttpError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudHttpError = tagGuard<MonoCloudHttpError>("MonoCloudHttpError")
+export const isMonoCloudHttpError: (u: unknown) => u is MonoCloudHttpError =
+  tagGuard<MonoCloudHttpError>("MonoCloudHttpError")
 /** True for a {@link MonoCloudValidationError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudValidationError = tagGuard<MonoCloudValidationError>("MonoCloudValidationError")
+export const isMonoCloudValidationError: (u: unknown) => u is MonoCloudValidationError =
+  tagGuard<MonoCloudValidationError>("MonoCloudValidationError")
 /** True for a {@link MonoCloudTokenError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudTokenError = tagGuard<MonoCloudTokenError>("MonoCloudTokenError")
+export const isMonoCloudTokenError: (u: unknown) => u is MonoCloudTokenError =
+  tagGuard<MonoCloudTokenError>("MonoCloudTokenError")
 /** True for a {@link MonoCloudJsError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudJsError = tagGuard<MonoCloudJsError>("MonoCloudJsError")
+export const isMonoCloudJsError: (u: unknown) => u is MonoCloudJsError = tagGuard<MonoCloudJsError>("MonoCloudJsError")
 /** True for a {@link MonoCloudTimeoutError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudTimeoutError = tagGuard<MonoCloudTimeoutError>("MonoCloudTimeoutError")
+export const isMonoCloudTimeoutError: (u: unknown) => u is MonoCloudTimeoutError =
+  tagGuard<MonoCloudTimeoutError>("MonoCloudTimeoutError")
 /** True for a {@link MonoCloudStorageError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudStorageError = tagGuard<MonoCloudStorageError>("MonoCloudStorageError")
+export const isMonoCloudStorageError: (u: unknown) => u is MonoCloudStorageError =
+  tagGuard<MonoCloudStorageError>("MonoCloudStorageError")

@@ -60,6 +60,9 @@ export const answerAuthorize = async (
  * @category testing
  */
 export const authorizeResponder =
-  (server: ScriptedAuthorizationServer, answer: AuthorizeAnswer = {}) =>
-  (authorizeUrl: string) =>
+  (
+    server: ScriptedAuthorizationServer,
+    answer: AuthorizeAnswer = {}
+  ): ((authorizeUrl: string) => Effect.Effect<string>) =>
+  (authorizeUrl) =>
     Effect.promise(() => answerAuthorize(server, authorizeUrl, answer))
