@@ -5,7 +5,12 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { MonoCloudConfig, type ResolvedConfig } from "../MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../MonoCloudError.js"
+import {
+  type MonoCloudHttpError,
+  type MonoCloudOPError,
+  type MonoCloudTimeoutError,
+  MonoCloudValidationError
+} from "../MonoCloudError.js"
 import { TokenResponse } from "../schemas/TokenResponse.js"
 import { UserInfo } from "../schemas/UserInfo.js"
 import { Discovery } from "../services/Discovery.js"
@@ -38,7 +43,17 @@ const resourceParams = (resources: string | undefined): Form =>
     .filter((r) => r !== "")
     .map((r) => ["resource", r] as const)
 
-const postToTokenEndpoint = (form: Form) =>
+/**
+ * What a request to the provider's token, userinfo or revocation endpoint can fail with (the
+ * metadata lookup before it included).
+ */
+export type EndpointRequestError =
+  MonoCloudHttpError | MonoCloudOPError | MonoCloudTimeoutError | MonoCloudValidationError
+
+/** The services such a request needs. */
+type EndpointRequirements = MonoCloudConfig | Discovery | OidcHttp
+
+const postToTokenEndpoint = (form: Form): Effect.Effect<TokenResponse, EndpointRequestError, EndpointRequirements> =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
@@ -56,7 +71,7 @@ export const exchangeCode = (params: {
   readonly codeVerifier: string
   readonly redirectUri: string
   readonly resource?: string | undefined
-}) =>
+}): Effect.Effect<TokenResponse, EndpointRequestError, EndpointRequirements> =>
   postToTokenEndpoint([
     ["grant_type", "authorization_code"],
     ["code", params.code],
@@ -70,7 +85,7 @@ export const refreshGrant = (params: {
   readonly refreshToken: string
   readonly scopes?: string | undefined
   readonly resource?: string | undefined
-}) =>
+}): Effect.Effect<TokenResponse, EndpointRequestError, EndpointRequirements> =>
   postToTokenEndpoint([
     ["grant_type", "refresh_token"],
     ["refresh_token", params.refreshToken],
@@ -82,7 +97,10 @@ const missingEndpoint = (name: string) =>
   new MonoCloudValidationError({ check: "endpoint", detail: `The provider does not advertise a ${name} endpoint` })
 
 /** Fetches the UserInfo claims for an access token; `sub` must equal the expected subject. */
-export const fetchUserInfo = (accessToken: string, expectedSubject: string) =>
+export const fetchUserInfo = (
+  accessToken: string,
+  expectedSubject: string
+): Effect.Effect<UserInfo, EndpointRequestError, Discovery | OidcHttp> =>
   Effect.gen(function* () {
     const metadata = yield* (yield* Discovery).metadata
     if (metadata.userinfo_endpoint === undefined) return yield* Effect.fail(missingEndpoint("userinfo"))
@@ -103,7 +121,10 @@ export const fetchUserInfo = (accessToken: string, expectedSubject: string) =>
   })
 
 /** Revokes a token (RFC 7009). */
-export const revokeToken = (token: string, tokenTypeHint: "access_token" | "refresh_token") =>
+export const revokeToken = (
+  token: string,
+  tokenTypeHint: "access_token" | "refresh_token"
+): Effect.Effect<void, EndpointRequestError, EndpointRequirements> =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
