@@ -15,6 +15,7 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }
       ],
       "@typescript-eslint/no-empty-object-type": "off",
+      "no-duplicate-imports": ["error", { allowSeparateTypeImports: true }],
       "require-yield": "off"
     }
   }

@@ -266,6 +266,16 @@ export type MonoCloudError =
   | MonoCloudStorageError
 
 /**
+ * What a request to the provider can fail with: the provider's OAuth error, an HTTP failure, no
+ * answer in time, or an answer that fails the SDK's checks.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type MonoCloudRequestError =
+  MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
+
+/**
  * True for any SDK error, also one created by another copy of the package (ESM and CJS loaded side by side).
  *
  * @since 0.1.0

@@ -9,21 +9,7 @@ import { MonoCloudValidationError } from "../MonoCloudError.js"
 import type { AccessToken } from "../schemas/Session.js"
 import { isStale, refreshStoredSession, requireSession } from "../internal/refresh.js"
 import { findToken, tokenKeyFor } from "../internal/tokenKey.js"
-import type { RefreshGrantOptions } from "./refreshSession.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError,
-  MonoCloudTokenError
-} from "../MonoCloudError.js"
-import type { OidcHttp } from "../services/OidcHttp.js"
-import type { Discovery } from "../services/Discovery.js"
-import type { InFlight } from "../services/InFlight.js"
-import type { RefreshLock } from "../services/RefreshLock.js"
-import type { SessionBroadcast } from "../services/SessionBroadcast.js"
-import type { SessionStore } from "../services/SessionStore.js"
-import type { Crypto } from "../services/Crypto.js"
+import type { RefreshGrantOptions, RefreshSessionError, RefreshSessionRequirements } from "./refreshSession.js"
 
 /**
  * Options of `getTokens`.
@@ -52,27 +38,20 @@ export interface MonoCloudTokens extends AccessToken {
 }
 
 /**
- * What `getTokens` can fail with.
+ * What `getTokens` can fail with: what `refreshSession` can, as it may refresh.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetTokensError =
-  | MonoCloudOPError
-  | MonoCloudHttpError
-  | MonoCloudTimeoutError
-  | MonoCloudValidationError
-  | MonoCloudStorageError
-  | MonoCloudTokenError
+export type GetTokensError = RefreshSessionError
 
 /**
- * The services `getTokens` needs; `MonoCloud.layer(options)` provides them all.
+ * The services `getTokens` needs: those of `refreshSession`; `MonoCloud.layer(options)` provides them all.
  *
  * @since 0.1.0
  * @category models
  */
-export type GetTokensRequirements =
-  Crypto | MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
+export type GetTokensRequirements = RefreshSessionRequirements
 
 /**
  * Returns the access token for `resource`/`scopes` (default: the sign-in token), refreshing it

@@ -16,19 +16,12 @@ import { verifySignOutCallback } from "../internal/signOutCallback.js"
 import { urlBase } from "../util/strings.js"
 import { Navigation } from "../services/Navigation.js"
 import { TransactionStore } from "../services/TransactionStore.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudJsError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError,
-  MonoCloudTokenError
-} from "../MonoCloudError.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
 import type { Crypto } from "../services/Crypto.js"
+import type { MonoCloudError } from "../MonoCloudError.js"
 
 /** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
 const TRANSACTION_LIFETIME_MILLIS = 60 * 60 * 1000
@@ -50,14 +43,7 @@ const withoutResponseParameters = (url: string): string => {
  * @since 0.1.0
  * @category errors
  */
-export type ProcessCallbackError =
-  | MonoCloudOPError
-  | MonoCloudHttpError
-  | MonoCloudTimeoutError
-  | MonoCloudValidationError
-  | MonoCloudJsError
-  | MonoCloudStorageError
-  | MonoCloudTokenError
+export type ProcessCallbackError = MonoCloudError
 
 /**
  * The services `processCallback` needs; `MonoCloud.layer(options)` provides them all.

@@ -13,12 +13,7 @@ import { findToken, grants, tokenKeyFor } from "../internal/tokenKey.js"
 import { InFlight } from "../services/InFlight.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError
-} from "../MonoCloudError.js"
+import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 
@@ -28,8 +23,7 @@ import type { Discovery } from "../services/Discovery.js"
  * @since 0.1.0
  * @category errors
  */
-export type RefetchUserInfoError =
-  MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError | MonoCloudStorageError
+export type RefetchUserInfoError = MonoCloudRequestError | MonoCloudStorageError
 
 /**
  * The services `refetchUserInfo` needs; `MonoCloud.layer(options)` provides them all.

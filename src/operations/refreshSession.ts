@@ -6,14 +6,7 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { refreshStoredSession } from "../internal/refresh.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError,
-  MonoCloudTokenError,
-  MonoCloudValidationError
-} from "../MonoCloudError.js"
+import type { MonoCloudRequestError, MonoCloudStorageError, MonoCloudTokenError } from "../MonoCloudError.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { InFlight } from "../services/InFlight.js"
@@ -51,13 +44,7 @@ export interface RefreshOptions {
  * @since 0.1.0
  * @category errors
  */
-export type RefreshSessionError =
-  | MonoCloudOPError
-  | MonoCloudHttpError
-  | MonoCloudTimeoutError
-  | MonoCloudValidationError
-  | MonoCloudStorageError
-  | MonoCloudTokenError
+export type RefreshSessionError = MonoCloudRequestError | MonoCloudStorageError | MonoCloudTokenError
 
 /**
  * The services `refreshSession` needs; `MonoCloud.layer(options)` provides them all.

@@ -5,15 +5,10 @@
  */
 import type * as Effect from "effect/Effect"
 import { revokeToken as revoke } from "../internal/tokenRequests.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudTimeoutError,
-  MonoCloudValidationError
-} from "../MonoCloudError.js"
 import type { MonoCloudConfig } from "../MonoCloudConfig.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
+import type { MonoCloudRequestError } from "../MonoCloudError.js"
 
 /**
  * What `revokeToken` can fail with.
@@ -21,7 +16,7 @@ import type { Discovery } from "../services/Discovery.js"
  * @since 0.1.0
  * @category errors
  */
-export type RevokeTokenError = MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
+export type RevokeTokenError = MonoCloudRequestError
 
 /**
  * The services `revokeToken` needs; `MonoCloud.layer(options)` provides them all.

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudJsError } from "../MonoCloudError.js"
-import type { ApplicationState, InteractionMode } from "../schemas/Session.js"
+import type { ApplicationState, InteractionMode, MonoCloudSession } from "../schemas/Session.js"
 import { type AuthorizationParams, buildAuthorizationRequest } from "../internal/authorizationRequest.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
@@ -14,20 +14,12 @@ import { checkReturnUrl } from "../internal/returnUrl.js"
 import { Navigation } from "../services/Navigation.js"
 import { closeOnFailure, PopupTransport } from "../services/PopupWindow.js"
 import { TransactionStore } from "../services/TransactionStore.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError,
-  MonoCloudTokenError,
-  MonoCloudValidationError
-} from "../MonoCloudError.js"
 import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
-import type { MonoCloudSession } from "../schemas/Session.js"
+import type { MonoCloudError } from "../MonoCloudError.js"
 
 /**
  * Options of `signIn`.
@@ -109,14 +101,7 @@ const popupSignIn = (options: SignInOptions) =>
  * @since 0.1.0
  * @category errors
  */
-export type SignInError =
-  | MonoCloudOPError
-  | MonoCloudHttpError
-  | MonoCloudTimeoutError
-  | MonoCloudValidationError
-  | MonoCloudJsError
-  | MonoCloudStorageError
-  | MonoCloudTokenError
+export type SignInError = MonoCloudError
 
 /**
  * The services `signIn` needs; `MonoCloud.layer(options)` provides them all.

@@ -6,26 +6,17 @@
  */
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import type { ApplicationState } from "../schemas/Session.js"
+import type { ApplicationState, MonoCloudSession } from "../schemas/Session.js"
 import { buildAuthorizationRequest } from "../internal/authorizationRequest.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { InFlight } from "../services/InFlight.js"
 import { SilentFrame } from "../services/SilentFrame.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudJsError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError,
-  MonoCloudTokenError,
-  MonoCloudValidationError
-} from "../MonoCloudError.js"
 import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
-import type { MonoCloudSession } from "../schemas/Session.js"
+import type { MonoCloudError } from "../MonoCloudError.js"
 
 /**
  * Options of `signInSilent`.
@@ -48,14 +39,7 @@ export interface SignInSilentOptions {
  * @since 0.1.0
  * @category errors
  */
-export type SignInSilentError =
-  | MonoCloudOPError
-  | MonoCloudHttpError
-  | MonoCloudTimeoutError
-  | MonoCloudValidationError
-  | MonoCloudJsError
-  | MonoCloudStorageError
-  | MonoCloudTokenError
+export type SignInSilentError = MonoCloudError
 
 /**
  * The services `signInSilent` needs; `MonoCloud.layer(options)` provides them all.

@@ -21,12 +21,7 @@ import { closeOnFailure, PopupTransport } from "../services/PopupWindow.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { TransactionStore } from "../services/TransactionStore.js"
-import type {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError
-} from "../MonoCloudError.js"
+import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
 
 /**
  * Options of `signOut`.
@@ -100,13 +95,7 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
  * @since 0.1.0
  * @category errors
  */
-export type SignOutError =
-  | MonoCloudOPError
-  | MonoCloudHttpError
-  | MonoCloudTimeoutError
-  | MonoCloudValidationError
-  | MonoCloudJsError
-  | MonoCloudStorageError
+export type SignOutError = MonoCloudRequestError | MonoCloudJsError | MonoCloudStorageError
 
 /**
  * The services `signOut` needs; `MonoCloud.layer(options)` provides them all.
