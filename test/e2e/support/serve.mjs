@@ -47,8 +47,8 @@ const sdkFromDist = {
 }
 
 /**
- * Bundles one browser entry (TS or JS) with the SDK, effect, @effect/platform
- * and jose inlined. Resolves with the JavaScript source (inline source map).
+ * Bundles one browser entry (TS or JS) with the SDK and effect inlined.
+ * Resolves with the JavaScript source (inline source map).
  * @param {{ entry: string, define?: Record<string, string> }} options
  */
 export async function bundleBrowserApp({ entry, define = {} }) {
