@@ -323,8 +323,28 @@ export const validateIdToken = <E>(
   })
 
 /**
- * Decodes the claims of an ID token without checking its signature or claim values, for clients
- * configured not to validate ID tokens. Fails with a {@link MonoCloudTokenError} (`format` or `claims`).
+ * Checks an ID token's claims without its signature, for clients configured with
+ * `validateIdToken: false` (OpenID Connect Core §3.1.3.7 lets TLS stand in for the signature
+ * only): the format, the claim types, issuer, audience, authorized party, `exp`/`nbf`/`iat`,
+ * nonce, `auth_time` with `max_age`, and `at_hash` (refused when the header's algorithm has no hash).
+ *
+ * @internal
+ */
+export const checkIdTokenClaims = (
+  idToken: string,
+  expected: Omit<IdTokenExpectations, "algorithms">
+): Effect.Effect<IdTokenClaims, MonoCloudTokenError, Crypto> =>
+  Effect.gen(function* () {
+    const header = yield* readHeader(idToken)
+    const claims = yield* decodeIdTokenClaims(idToken)
+    yield* checkClaims(claims, { ...expected, algorithms: [] })
+    // An at_hash under an algorithm without a hash (`none`) cannot be recomputed, so it fails.
+    yield* checkAccessTokenHash(claims, typeof header.alg === "string" ? header.alg : "none", expected.accessToken)
+    return claims
+  })
+
+/**
+ * Decodes the claims of an ID token without checking its signature or claim values. Fails with a {@link MonoCloudTokenError} (`format` or `claims`).
  *
  * @internal
  */

@@ -13,13 +13,13 @@ import type { TokenResponse } from "../schemas/TokenResponse.js"
 import type { UserInfo } from "../schemas/UserInfo.js"
 import type { PublicJwks } from "../util/jws.js"
 import { Discovery, type DiscoveryError } from "../services/Discovery.js"
-import { decodeIdTokenClaims, type KeySource, validateIdToken } from "./idTokenValidation.js"
+import { checkIdTokenClaims, type KeySource, validateIdToken } from "./idTokenValidation.js"
 import { fetchUserInfo } from "./tokenRequests.js"
 import { accessTokenRecord, grants, replaceToken, type TokenKey } from "./tokenKey.js"
 
 const nowSeconds = Effect.map(Clock.currentTimeMillis, (millis) => Math.floor(millis / 1000))
 
-/** Verifies (or, with `validateIdToken: false`, only decodes) an ID token. */
+/** Verifies an ID token: signature and claims, or with `validateIdToken: false` the claims only. */
 export const verifyIdToken = (
   idToken: string,
   expected: {
@@ -30,27 +30,23 @@ export const verifyIdToken = (
 ) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
-    if (!config.validateIdToken) return yield* decodeIdTokenClaims(idToken)
+    const expectations = {
+      issuer: config.issuer,
+      clientId: config.clientId,
+      nowSeconds: yield* nowSeconds,
+      clockSkew: config.clockSkew,
+      clockTolerance: config.clockTolerance,
+      nonce: expected.nonce,
+      maxAge: expected.maxAge,
+      accessToken: expected.accessToken
+    }
+    if (!config.validateIdToken) return yield* checkIdTokenClaims(idToken, expectations)
     const discovery = yield* Discovery
     const keys: KeySource<DiscoveryError> = {
       // The schema checked each key's `kty`; Web Crypto checks the rest of each JWK when it imports it.
       getKeys: (options) => Effect.map(discovery.jwks(options), (set) => set as PublicJwks)
     }
-    return yield* validateIdToken(
-      idToken,
-      {
-        issuer: config.issuer,
-        clientId: config.clientId,
-        algorithms: [config.idTokenSigningAlgorithm],
-        nowSeconds: yield* nowSeconds,
-        clockSkew: config.clockSkew,
-        clockTolerance: config.clockTolerance,
-        nonce: expected.nonce,
-        maxAge: expected.maxAge,
-        accessToken: expected.accessToken
-      },
-      keys
-    )
+    return yield* validateIdToken(idToken, { ...expectations, algorithms: [config.idTokenSigningAlgorithm] }, keys)
   })
 
 const withoutFiltered = (claims: IdTokenClaims, filtered: ReadonlyArray<string>): MonoCloudUser =>

@@ -5,7 +5,7 @@ import { base64url } from "jose"
 import type { PublicJwks } from "../../src/util/jws.js"
 import type { TokenCheck } from "../../src/MonoCloudError.js"
 import { MonoCloudTokenError } from "../../src/MonoCloudError.js"
-import { decodeIdTokenClaims, validateIdToken } from "../../src/internal/idTokenValidation.js"
+import { checkIdTokenClaims, decodeIdTokenClaims, validateIdToken } from "../../src/internal/idTokenValidation.js"
 import * as Crypto from "../../src/services/Crypto.js"
 import type { IdTokenExpectations, KeySource } from "../../src/internal/idTokenValidation.js"
 import { makeTokenMinter, tamperPayload } from "../../src/testing/TokenMinter.js"
@@ -313,6 +313,40 @@ describe("decodeIdTokenClaims", () => {
       expect((yield* Effect.flip(decodeIdTokenClaims(array))).check).toBe("claims")
       const noSubject = yield* mint({ sub: "" })
       expect((yield* Effect.flip(decodeIdTokenClaims(noSubject))).check).toBe("claims")
+    })
+  )
+})
+
+describe("checkIdTokenClaims (validateIdToken: false)", () => {
+  const check = (token: string, overrides: Partial<IdTokenExpectations> = {}) =>
+    checkIdTokenClaims(token, { ...expectations, ...overrides }).pipe(Effect.provide(Crypto.layerWebCrypto))
+
+  it.effect("skips only the signature: an unsigned or foreign-signed token with the right claims passes", () =>
+    Effect.gen(function* () {
+      expect((yield* check(yield* mint({ nonce: "n-1" }, { alg: "none" }), { nonce: "n-1" })).sub).toBe("user-1")
+      expect((yield* check(yield* mint({}, { key: "unknown" }))).sub).toBe("user-1")
+    })
+  )
+
+  it.effect("still checks issuer, audience, authorized party, expiry, issued-at, nonce, auth_time and at_hash", () =>
+    Effect.gen(function* () {
+      const cases: ReadonlyArray<readonly [TokenCheck, Record<string, unknown>, Partial<IdTokenExpectations>]> = [
+        ["issuer", { iss: "https://attacker.example" }, {}],
+        ["audience", { aud: "someone-else" }, {}],
+        ["authorizedParty", { aud: [clientId, "other"], azp: "other" }, {}],
+        ["expired", { exp: 1 }, {}],
+        ["issuedAt", { iat: now + 3600 }, {}],
+        ["nonce", { nonce: "wrong" }, { nonce: "n-1" }],
+        ["authTime", { auth_time: now - 3600 }, { maxAge: 60 }],
+        ["accessTokenHash", { at_hash: "not-the-hash" }, { accessToken: "access-token-1" }]
+      ]
+      for (const [expectedCheck, overrides, expected] of cases) {
+        for (const options of [{ alg: "none" as const }, { key: "unknown" as const }]) {
+          const token = yield* mint(overrides, options)
+          const error = yield* Effect.flip(check(token, expected))
+          expectCheck(error, expectedCheck, token)
+        }
+      }
     })
   )
 })
