@@ -146,6 +146,12 @@ export interface MonoCloudWebJSClientOptions {
   readonly metadataCacheDuration?: number | undefined
   /** Where the session is kept (default `new LocalStorage()`). */
   readonly storage?: IStorage | undefined
+  /**
+   * Origins other than the tenant's own that the provider's metadata may name as endpoints (for
+   * providers that serve, say, their JWKS elsewhere). Empty by default: MonoCloud serves every
+   * endpoint from the tenant's origin, and an endpoint elsewhere is refused.
+   */
+  readonly allowedEndpointOrigins?: ReadonlyArray<string> | undefined
   /** The `fetch` used for every request to the provider (default `globalThis.fetch`), e.g. to add logging. */
   readonly fetch?: FetchFunction | undefined
   readonly postCallback?: PostCallback | undefined
@@ -210,6 +216,8 @@ export interface ResolvedConfig {
   readonly lockName: string
   /** Name of the `BroadcastChannel` telling other tabs about session changes. */
   readonly broadcastChannelName: string
+  /** Origins besides the issuer's that metadata endpoints may have. */
+  readonly allowedEndpointOrigins: ReadonlyArray<string>
   readonly postCallback?: PostCallback | undefined
   readonly onSessionCreating?: OnSessionCreating | undefined
 }
@@ -298,6 +306,18 @@ const resolveAppUrl = (appUrl: string | undefined) =>
     }
   })
 
+/** Each listed origin as `URL.origin` (an `https:` URL, or `http:` for a local host). */
+const resolveOrigins = (origins: ReadonlyArray<string> | undefined) =>
+  Effect.forEach(origins ?? [], (origin) =>
+    Effect.suspend(() => {
+      const url = URL.canParse(origin) ? new URL(origin) : undefined
+      return url !== undefined &&
+        (url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)))
+        ? Effect.succeed(url.origin)
+        : Effect.fail(invalid("allowedEndpointOrigins must list https origins"))
+    })
+  )
+
 const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
   const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? "none" : "client_secret_basic")
   if (method === "none") return Effect.succeed({ method } as const)
@@ -366,6 +386,7 @@ export const resolveConfig = (
       transactionKeyPrefix: `mc.txn.${options.clientId}${suffix}.`,
       lockName: `mc.lock.${options.clientId}${suffix}`,
       broadcastChannelName: `mc.events.${options.clientId}${suffix}`,
+      allowedEndpointOrigins: yield* resolveOrigins(options.allowedEndpointOrigins),
       postCallback: options.postCallback,
       onSessionCreating: options.onSessionCreating
     }

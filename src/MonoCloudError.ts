@@ -53,13 +53,13 @@ export class MonoCloudOPError extends withFields<{
 
 /**
  * Why an HTTP exchange failed: the request never got an answer (`Transport`), the status was not
- * the expected one and the body was no OAuth error (`StatusCode`), or the body could not be read
- * as the expected document (`Decode`).
+ * the expected one and the body was no OAuth error (`StatusCode`), the body could not be read as
+ * the expected document (`Decode`), or it was over the size limit, 1 MB (`TooLarge`).
  *
  * @since 0.1.0
  * @category errors
  */
-export type HttpFailureReason = "Transport" | "StatusCode" | "Decode"
+export type HttpFailureReason = "Transport" | "StatusCode" | "Decode" | "TooLarge"
 
 /**
  * A request to the authorization server failed on the network, returned an unexpected status, or
@@ -87,6 +87,8 @@ export class MonoCloudHttpError extends withFields<{
         return `The ${this.endpoint} request to ${this.url} returned unexpected status ${this.status}`
       case "Decode":
         return `The ${this.endpoint} response from ${this.url} is not a valid document`
+      case "TooLarge":
+        return `The ${this.endpoint} response from ${this.url} is larger than the SDK reads`
     }
   }
 }

@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { CALLBACK_MESSAGE_SOURCE, type CallbackMessage } from "../callbackMessage.js"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
+import type { AuthTransaction } from "../schemas/Session.js"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
 import { callbackState } from "../internal/callbackResponse.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
@@ -26,7 +27,28 @@ import type { MonoCloudError } from "../MonoCloudError.js"
 /** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
 const TRANSACTION_LIFETIME_MILLIS = 60 * 60 * 1000
 
-const RESPONSE_PARAMETERS = ["code", "state", "iss", "error", "error_description", "error_uri", "session_state"]
+/** What an authorization or logout response may carry, tokens of an implicit-style answer included. */
+const RESPONSE_PARAMETERS = [
+  "code",
+  "state",
+  "iss",
+  "error",
+  "error_description",
+  "error_uri",
+  "session_state",
+  "access_token",
+  "id_token",
+  "refresh_token",
+  "token_type",
+  "expires_in"
+]
+
+/** True when the URL's query or fragment holds any authorization-response parameter. */
+const hasResponseParameters = (url: string): boolean => {
+  const parsed = new URL(url)
+  const fragment = new URLSearchParams(parsed.hash.replace(/^#/, ""))
+  return RESPONSE_PARAMETERS.some((name) => parsed.searchParams.has(name) || fragment.has(name))
+}
 
 /** The URL without the authorization-response parameters (query and fragment). */
 const withoutResponseParameters = (url: string): string => {
@@ -71,18 +93,21 @@ export const processCallback: Effect.Effect<void, ProcessCallbackError, ProcessC
     const navigation = yield* Navigation
     const url = yield* navigation.currentUrl
     const state = callbackState(url)
-    if (state === undefined) return
-
-    const transaction = yield* (yield* TransactionStore).take(state)
+    const transaction =
+      state === undefined ? Option.none<AuthTransaction>() : yield* (yield* TransactionStore).take(state)
     if (Option.isNone(transaction)) {
+      const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
+      if (!callbackBases.includes(urlBase(url)) || !hasResponseParameters(url)) return
       // A popup's or frame's flow lives in its opener or parent: forward a callback for it there.
       // A tab with an opener that started its own redirect sign-in found its transaction above.
-      if ((yield* navigation.windowRole) === "top") return
-      const callbackBases = [config.redirectUri, config.silentRedirectUri, config.postLogoutRedirectUri].map(urlBase)
-      if (!callbackBases.includes(urlBase(url))) return
-      const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
-      yield* navigation.postToOwner(message, config.appOrigin)
-      return
+      if ((yield* navigation.windowRole) !== "top") {
+        const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
+        yield* navigation.postToOwner(message, config.appOrigin)
+        return
+      }
+      // An answer nobody here waits for (no state, or one already used or never issued): there is
+      // nothing to complete, but whatever it carried leaves the address bar.
+      return yield* navigation.replaceUrl(withoutResponseParameters(url))
     }
     yield* navigation.replaceUrl(withoutResponseParameters(url))
     if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {

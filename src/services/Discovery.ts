@@ -1,6 +1,7 @@
 /**
  * Provider metadata and signing keys, fetched on first use and cached. The metadata's `issuer`
- * must equal the configured tenant (OpenID Connect Discovery §4.3).
+ * must equal the configured tenant (OpenID Connect Discovery §4.3), and its endpoints must be
+ * `https:` URLs on the issuer's origin (or an origin listed in `allowedEndpointOrigins`).
  *
  * @since 0.1.0
  */
@@ -16,6 +17,7 @@ import {
 } from "../MonoCloudError.js"
 import { DiscoveryMetadata, JsonWebKeySet } from "../schemas/DiscoveryMetadata.js"
 import { requestDocument } from "../util/endpointResponse.js"
+import { endpointProblem } from "../util/endpointRules.js"
 import { makeTtlCache } from "../util/ttlCache.js"
 import { OidcHttp } from "./OidcHttp.js"
 
@@ -65,7 +67,13 @@ export const make: Effect.Effect<DiscoveryService, never, MonoCloudConfig | Oidc
       Effect.filterOrFail(
         (document) => document.issuer === config.issuer,
         () => new MonoCloudValidationError({ check: "discovery", detail: "The provider metadata names another issuer" })
-      )
+      ),
+      Effect.flatMap((document) => {
+        const problem = endpointProblem(document, config.issuer, config.allowedEndpointOrigins)
+        return problem === undefined
+          ? Effect.succeed(document)
+          : Effect.fail(new MonoCloudValidationError({ check: "discovery", detail: problem }))
+      })
     ),
     config.metadataCacheMillis
   )

@@ -12,7 +12,15 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { type FetchFunction, MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudHttpError } from "../MonoCloudError.js"
-import { type ExecuteRequest, type OidcRequest, type OidcResponse, urlForErrors } from "../util/oidcRequest.js"
+import {
+  type ExecuteRequest,
+  MAX_RESPONSE_LENGTH,
+  type OidcRequest,
+  type OidcResponse,
+  tooLarge,
+  urlForErrors,
+  withinSizeLimit
+} from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
 
 export type { ExecuteRequest, OidcEndpoint, OidcRequest, OidcResponse } from "../util/oidcRequest.js"
@@ -55,11 +63,25 @@ export const requestInit = (request: OidcRequest, signal: AbortSignal): RequestI
   }
 }
 
-const readResponse = async (response: Response): Promise<OidcResponse> => ({
-  status: response.status,
-  headers: Object.fromEntries([...response.headers].map(([name, value]) => [name.toLowerCase(), value])),
-  body: await response.text()
-})
+/** The response with its body read, refusing a body over the size limit (one announced as such is not read at all). */
+const readResponse = (request: OidcRequest, response: Response): Effect.Effect<OidcResponse, MonoCloudHttpError> => {
+  const answer = (body: string): OidcResponse => ({
+    status: response.status,
+    headers: Object.fromEntries([...response.headers].map(([name, value]) => [name.toLowerCase(), value])),
+    body
+  })
+  if (Number(response.headers.get("content-length") ?? 0) > MAX_RESPONSE_LENGTH) {
+    void response.body?.cancel().catch(() => undefined)
+    return Effect.fail(tooLarge(request, response.status))
+  }
+  return Effect.tryPromise({ try: () => response.text(), catch: transportFailure(request) }).pipe(
+    Effect.flatMap((body) => withinSizeLimit(request, answer(body)))
+  )
+}
+
+/** Keeps only the underlying network error, never the request (its form body holds tokens). */
+const transportFailure = (request: OidcRequest) => (cause: unknown) =>
+  new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
 
 /**
  * Builds the seam from a `fetch` function and a time-out in milliseconds.
@@ -70,16 +92,12 @@ const readResponse = async (response: Response): Promise<OidcResponse> => ({
 export const make = (fetchFunction: FetchFunction, timeoutMillis: number): OidcHttpService => ({
   execute: (request) =>
     Effect.tryPromise({
-      try: (signal) => fetchFunction(request.url, requestInit(request, signal)).then(readResponse),
-      // Keep only the underlying network error, never the request (its form body holds tokens).
-      catch: (cause) =>
-        new MonoCloudHttpError({
-          reason: "Transport",
-          endpoint: request.endpoint,
-          url: urlForErrors(request.url),
-          cause
-        })
-    }).pipe(withTimeout("http", timeoutMillis))
+      try: (signal) => fetchFunction(request.url, requestInit(request, signal)),
+      catch: transportFailure(request)
+    }).pipe(
+      Effect.flatMap((response) => readResponse(request, response)),
+      withTimeout("http", timeoutMillis)
+    )
 })
 
 const globalFetch: FetchFunction = (input, init) => globalThis.fetch(input, init)

@@ -25,7 +25,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudHttpError } from "../MonoCloudError.js"
-import { type OidcRequest, urlForErrors } from "../util/oidcRequest.js"
+import { type OidcRequest, urlForErrors, withinSizeLimit } from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
 import { OidcHttp, type OidcHttpService } from "./OidcHttp.js"
 
@@ -64,6 +64,7 @@ export const make = (client: HttpClient.HttpClient, timeoutMillis: number): Oidc
             cause: error.cause
           })
       ),
+      Effect.flatMap((response) => withinSizeLimit(request, response)),
       withTimeout("http", timeoutMillis)
     )
 })

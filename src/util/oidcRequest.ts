@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
-import type { MonoCloudHttpError, MonoCloudTimeoutError } from "../MonoCloudError.js"
+import * as Effect from "effect/Effect"
+import { MonoCloudHttpError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
 
 /**
  * The endpoints the SDK calls.
@@ -58,3 +58,37 @@ export type ExecuteRequest = (
  * @category utils
  */
 export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? ""
+
+/**
+ * The largest response body the SDK reads, in UTF-16 code units (1 MB of ASCII): far above any
+ * discovery document, key set, token or UserInfo answer, and small enough that a hostile answer
+ * cannot fill the app's storage.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_RESPONSE_LENGTH = 1_000_000
+
+/**
+ * The error for a response to `request` whose body is over {@link MAX_RESPONSE_LENGTH}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const tooLarge = (request: OidcRequest, status: number): MonoCloudHttpError =>
+  new MonoCloudHttpError({ reason: "TooLarge", endpoint: request.endpoint, url: urlForErrors(request.url), status })
+
+/**
+ * The response for `request`, or a `MonoCloudHttpError` (reason `TooLarge`) when its body is over
+ * {@link MAX_RESPONSE_LENGTH}.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const withinSizeLimit = (
+  request: OidcRequest,
+  response: OidcResponse
+): Effect.Effect<OidcResponse, MonoCloudHttpError> =>
+  response.body.length <= MAX_RESPONSE_LENGTH
+    ? Effect.succeed(response)
+    : Effect.fail(tooLarge(request, response.status))

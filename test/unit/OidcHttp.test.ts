@@ -3,7 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/testing/TestClock"
 import type { MonoCloudHttpError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
-import { OidcHttp, urlForErrors } from "../../src/services/OidcHttp.js"
+import { make, OidcHttp, urlForErrors } from "../../src/services/OidcHttp.js"
+import { MAX_RESPONSE_LENGTH } from "../../src/util/oidcRequest.js"
 import { engineLayer, scriptedServer } from "./support/engine.js"
 
 describe("OidcHttp over FetchHttpClient", () => {
@@ -130,4 +131,55 @@ describe("urlForErrors", () => {
     expect(urlForErrors("https://op.example.test/a#x?y")).toBe("https://op.example.test/a")
     expect(urlForErrors("https://op.example.test/plain")).toBe("https://op.example.test/plain")
   })
+})
+
+describe("OidcHttp.make over a fetch function", () => {
+  const request = { endpoint: "token", url: "https://op.example.test/token?x=1", form: [["grant_type", "x"]] } as const
+
+  it.effect("never follows a redirect: every request is sent with redirect: manual and an abort signal", () =>
+    Effect.gen(function* () {
+      const seen: Array<RequestInit> = []
+      const http = make(async (_url, init) => {
+        seen.push(init)
+        return new Response(null, { status: 307, headers: { location: "https://elsewhere.example/" } })
+      }, 1_000)
+      const response = yield* http.execute(request)
+      expect(response.status).toBe(307)
+      expect(seen[0]?.redirect).toBe("manual")
+      expect(seen[0]?.signal).toBeInstanceOf(AbortSignal)
+    })
+  )
+
+  it.effect("refuses a body over the size limit with MonoCloudHttpError TooLarge", () =>
+    Effect.gen(function* () {
+      const big = make(async () => new Response("x".repeat(MAX_RESPONSE_LENGTH + 1)), 1_000)
+      const error = yield* Effect.flip(big.execute(request))
+      expect(error).toMatchObject({
+        _tag: "MonoCloudHttpError",
+        reason: "TooLarge",
+        url: "https://op.example.test/token"
+      })
+      const atLimit = make(async () => new Response("x".repeat(MAX_RESPONSE_LENGTH)), 1_000)
+      expect((yield* atLimit.execute(request)).body).toHaveLength(MAX_RESPONSE_LENGTH)
+    })
+  )
+
+  it.effect("does not read a body announced as too large", () =>
+    Effect.gen(function* () {
+      let pulled = 0
+      const stream = new ReadableStream({
+        pull: (controller) => {
+          pulled++
+          controller.enqueue(new TextEncoder().encode("x"))
+        }
+      })
+      const announced = make(
+        async () => new Response(stream, { headers: { "content-length": String(MAX_RESPONSE_LENGTH * 5) } }),
+        1_000
+      )
+      const error = yield* Effect.flip(announced.execute(request))
+      expect(error).toMatchObject({ reason: "TooLarge" })
+      expect(pulled).toBeLessThanOrEqual(1)
+    })
+  )
 })

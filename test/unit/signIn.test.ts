@@ -101,6 +101,35 @@ describe("signIn (redirect) and processCallback", () => {
     expect(server.requestsTo("token")).toHaveLength(0)
   })
 
+  it("leaves no response in the address bar: an implicit-style answer is refused and its tokens removed", async () => {
+    const { client, server, navigation, authorizeUrl } = await redirectSignIn()
+    const state = new URL(authorizeUrl).searchParams.get("state")
+    navigation.currentUrl =
+      `${APP_URL}/callback?keep=1&state=${state}&iss=${encodeURIComponent(server.issuer)}` +
+      "&code=c&access_token=at-secret&id_token=id.secret.token&token_type=Bearer&expires_in=60"
+    const error = await rejectionOf(client.processCallback())
+    expect((error as MonoCloudValidationError).check).toBe("callbackResponse")
+    expect(navigation.currentUrl).toBe(`${APP_URL}/callback?keep=1`)
+    expect(await client.getSession()).toBeUndefined()
+  })
+
+  it("removes an answer nobody waits for (no or unknown state) from the address bar at the callback path only", async () => {
+    const { client, server, navigation } = await redirectSignIn()
+    for (const stray of [
+      "?error=access_denied&error_description=x",
+      "#access_token=at-secret&token_type=Bearer",
+      "?code=c&state=unknown"
+    ]) {
+      navigation.currentUrl = `${APP_URL}/callback${stray}`
+      await client.processCallback()
+      expect(navigation.currentUrl).toBe(`${APP_URL}/callback`)
+    }
+    navigation.currentUrl = `${APP_URL}/search?state=kept&code=kept`
+    await client.processCallback()
+    expect(navigation.currentUrl).toBe(`${APP_URL}/search?state=kept&code=kept`)
+    expect(server.requestsTo("token")).toHaveLength(0)
+  })
+
   it("keeps two pending sign-ins apart: each callback completes its own", async () => {
     const { client, server, navigation } = await makeTestClient()
     await client.signIn()

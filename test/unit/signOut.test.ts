@@ -28,8 +28,9 @@ describe("signOut", () => {
     await client.signOut()
     const state = new URL(navigation.assigned.at(-1)!).searchParams.get("state")
     navigation.currentUrl = `${APP_URL}/?state=${state}x`
-    await client.processCallback() // unknown state: ignored
-    expect(navigation.currentUrl).toBe(`${APP_URL}/?state=${state}x`)
+    await client.processCallback() // unknown state: nothing to complete, but it leaves the address bar
+    expect(navigation.currentUrl).toBe(`${APP_URL}/`)
+    expect(navigation.assigned).toHaveLength(1)
     navigation.currentUrl = `${APP_URL}/elsewhere?state=${state}`
     const error = await rejectionOf(client.processCallback())
     expect((error as MonoCloudValidationError).check).toBe("callbackUrl")
