@@ -45,9 +45,9 @@ export const decodeEndpointResponse = <A>(
   const url = urlForErrors(request.url)
   if (response.status === expectedStatus) {
     return Schema.decodeUnknownEffect(Schema.fromJsonString(schema))(response.body).pipe(
+      // No cause: the schema's report quotes the body, and a body that fails to decode may still hold tokens.
       Effect.mapError(
-        (cause) =>
-          new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status, cause })
+        () => new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status })
       )
     )
   }

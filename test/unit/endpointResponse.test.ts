@@ -59,7 +59,19 @@ describe("decodeEndpointResponse", () => {
       const error = yield* Effect.flip(decode(response(200, "<html>not json</html>")))
       const http = expectHttpError(error, "Decode")
       expect(http.status).toBe(200)
-      expect(http.cause).toBeDefined()
+      // the schema's report would quote the body, so none is kept
+      expect(http.cause).toBeUndefined()
+    })
+  )
+
+  it.effect("keeps a body that fails to decode, tokens and all, out of the error", () =>
+    Effect.gen(function* () {
+      const body = JSON.stringify([{ access_token: "at-secret", refresh_token: "rt-secret" }])
+      const error = yield* Effect.flip(decode(response(200, body)))
+      const http = expectHttpError(error, "Decode")
+      for (const text of [JSON.stringify(http), String(http), http.message, String(http.cause), http.stack ?? ""]) {
+        expect(text).not.toContain("secret")
+      }
     })
   )
 
