@@ -114,6 +114,7 @@ export type ValidationCheck =
   | "accessToken"
   | "scope"
   | "returnUrl"
+  | "postLogoutRedirectUri"
   | "storedData"
 
 /**

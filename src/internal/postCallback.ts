@@ -6,7 +6,7 @@ import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import type { CallbackState } from "../schemas/Session.js"
 import { Navigation } from "../services/Navigation.js"
-import { sameOriginReturnUrl } from "./returnUrl.js"
+import { sameOriginAppUrl } from "./returnUrl.js"
 
 /** Runs `postCallback`, or navigates to the return URL of a redirect flow when there is one. */
 export const runPostCallback = (state: CallbackState) =>
@@ -15,6 +15,6 @@ export const runPostCallback = (state: CallbackState) =>
     const hook = config.postCallback
     if (hook !== undefined) return yield* Effect.promise(async () => hook(state))
     if (state.mode !== "redirect" || state.returnUrl === undefined) return
-    const target = yield* sameOriginReturnUrl(state.returnUrl)
+    const target = yield* sameOriginAppUrl(state.returnUrl)
     yield* (yield* Navigation).assign(target)
   })

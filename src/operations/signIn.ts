@@ -10,7 +10,7 @@ import type { ApplicationState, InteractionMode, MonoCloudSession } from "../sch
 import { type AuthorizationParams, buildAuthorizationRequest } from "../internal/authorizationRequest.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
-import { checkReturnUrl } from "../internal/returnUrl.js"
+import { checkAppUrl } from "../internal/returnUrl.js"
 import { Navigation } from "../services/Navigation.js"
 import { closeOnFailure, PopupTransport } from "../services/PopupWindow.js"
 import { TransactionStore } from "../services/TransactionStore.js"
@@ -57,7 +57,7 @@ const redirectSignIn = (options: SignInOptions) =>
         })
       )
     }
-    const returnUrl = yield* checkReturnUrl(options.returnUrl)
+    const returnUrl = yield* checkAppUrl(options.returnUrl)
     const request = yield* buildAuthorizationRequest(authorizationParams(options), {
       mode: "redirect",
       redirectUri: config.redirectUri,

@@ -11,7 +11,7 @@ import { MonoCloudJsError, MonoCloudValidationError } from "../MonoCloudError.js
 import type { AuthTransaction, InteractionMode, MonoCloudSession } from "../schemas/Session.js"
 import { callbackStateOf } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
-import { checkReturnUrl } from "../internal/returnUrl.js"
+import { checkAppUrl } from "../internal/returnUrl.js"
 import { verifySignOutCallback } from "../internal/signOutCallback.js"
 import { removeTrailingSlash } from "../util/strings.js"
 import { Crypto } from "../services/Crypto.js"
@@ -34,7 +34,11 @@ export interface SignOutOptions {
   readonly mode?: InteractionMode | undefined
   /** End the provider session too; overrides the client's `federatedSignOut`. */
   readonly federatedSignOut?: boolean | undefined
-  /** Where the provider sends the browser back; default `appUrl + signOutPath`. */
+  /**
+   * Where the provider sends the browser back; default `appUrl + signOutPath`. Must be on the
+   * app's origin (a path is resolved against `appUrl`); another origin is refused before anything
+   * is cleared.
+   */
   readonly postLogoutRedirectUri?: string | undefined
   readonly idTokenHint?: string | undefined
   /** Same-origin URL to open after a redirect sign-out. */
@@ -59,7 +63,8 @@ const clearLocalSession = Effect.gen(function* () {
 const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
-    const returnUrl = yield* checkReturnUrl(options.returnUrl)
+    const returnUrl = yield* checkAppUrl(options.returnUrl)
+    const postLogoutRedirectUri = yield* checkAppUrl(options.postLogoutRedirectUri, "postLogoutRedirectUri")
     const storedIdToken = yield* clearLocalSession
     const idToken = options.idTokenHint ?? storedIdToken
     const metadata = yield* (yield* Discovery).metadata
@@ -71,7 +76,7 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
         })
       )
     }
-    const redirectUri = removeTrailingSlash(options.postLogoutRedirectUri ?? config.postLogoutRedirectUri)
+    const redirectUri = removeTrailingSlash(postLogoutRedirectUri ?? config.postLogoutRedirectUri)
     const transaction: AuthTransaction = {
       version: 1,
       kind: "signOut",
@@ -139,7 +144,7 @@ export const signOut: (options?: SignOutOptions) => Effect.Effect<void, SignOutE
       )
     }
     if (!federated) {
-      const returnUrl = yield* checkReturnUrl(options.returnUrl)
+      const returnUrl = yield* checkAppUrl(options.returnUrl)
       yield* clearLocalSession
       if (returnUrl !== undefined) yield* navigation.assign(returnUrl)
       return

@@ -47,6 +47,18 @@ describe("signOut", () => {
     expect(navigation.assigned.at(-1)).toBe(`${APP_URL}/home`)
   })
 
+  it("refuses a postLogoutRedirectUri on another origin before clearing anything, and resolves a path", async () => {
+    const { client, navigation } = await signedInClient()
+    const error = await rejectionOf(client.signOut({ postLogoutRedirectUri: "https://evil.example/bye" }))
+    expect(error).toBeInstanceOf(MonoCloudValidationError)
+    expect((error as MonoCloudValidationError).check).toBe("postLogoutRedirectUri")
+    expect(await client.getSession()).toBeDefined()
+    expect(navigation.assigned).toHaveLength(0)
+    await client.signOut({ postLogoutRedirectUri: "/bye" })
+    const url = new URL(navigation.assigned.at(-1)!)
+    expect(url.searchParams.get("post_logout_redirect_uri")).toBe(`${APP_URL}/bye`)
+  })
+
   it("uses a given idTokenHint and still clears the local session", async () => {
     const { client, navigation } = await signedInClient()
     await client.signOut({ idTokenHint: "given-hint" })
