@@ -129,7 +129,7 @@ export interface MonoCloudWebJSClientOptions {
   readonly authWindowTimeout?: number | undefined
   /** Silent (iframe) sign-in time-out in seconds (default 10). */
   readonly silentTimeout?: number | undefined
-  /** Time-out of each HTTP request in seconds (default 30). */
+  /** Time-out of each HTTP request in seconds (default 10, as in MonoCloud's own SDKs). */
   readonly httpTimeout?: number | undefined
   readonly popupWindowWidth?: number | undefined
   readonly popupWindowHeight?: number | undefined
@@ -373,7 +373,7 @@ export const resolveConfig = (
       filteredIdTokenClaims: options.filteredIdTokenClaims ?? DEFAULT_FILTERED_CLAIMS,
       authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
       silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,
-      httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 30)) * 1000,
+      httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 10)) * 1000,
       popupWindowWidth: yield* pixels("popupWindowWidth", options.popupWindowWidth, DEFAULT_POPUP_SIZE.width),
       popupWindowHeight: yield* pixels("popupWindowHeight", options.popupWindowHeight, DEFAULT_POPUP_SIZE.height),
       clockSkew: yield* finiteSeconds("clockSkew", options.clockSkew),

@@ -215,11 +215,12 @@ export class MonoCloudJsError extends withFields<{
  * @since 0.1.0
  * @category errors
  */
-export type TimedOperation = "http" | "iframe" | "popup" | "lock"
+export type TimedOperation = "http" | "iframe" | "popup" | "lock" | "signInSilent"
 
 /**
- * Nobody answered in time: an HTTP request, the silent-sign-in iframe, the popup, or the
- * cross-tab refresh lock. Tells "the server said no" (`MonoCloudOPError`) from "no answer".
+ * Nobody answered in time: an HTTP request, the silent-sign-in iframe, the popup, the cross-tab
+ * refresh lock, or a whole silent sign-in (`silentTimeout` for discovery, frame, code exchange,
+ * keys and UserInfo together). Tells "the server said no" (`MonoCloudOPError`) from "no answer".
  *
  * @since 0.1.0
  * @category errors

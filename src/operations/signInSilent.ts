@@ -10,10 +10,11 @@ import type { ApplicationState, MonoCloudSession } from "../schemas/Session.js"
 import { buildAuthorizationRequest } from "../internal/authorizationRequest.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { InFlight } from "../services/InFlight.js"
+import { Discovery } from "../services/Discovery.js"
 import { SilentFrame } from "../services/SilentFrame.js"
+import { withTimeout } from "../util/timeout.js"
 import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
-import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
 import type { MonoCloudError } from "../MonoCloudError.js"
@@ -54,7 +55,8 @@ export type SignInSilentRequirements =
  * Asks the provider, in a hidden iframe with `prompt=none`, whether the user is still signed in;
  * stores and returns the new session when so. Fails with `MonoCloudOPError` (`login_required`,
  * `interaction_required`, `consent_required`, …) when the provider needs the user, with
- * `MonoCloudTimeoutError` when the frame does not come back in `silentTimeout`. Concurrent calls
+ * `MonoCloudTimeoutError` when the whole sign-in (discovery, frame, code exchange, keys, UserInfo)
+ * does not finish within `silentTimeout`; the keys are fetched while the frame runs. Concurrent calls
  * with the same options share one iframe. On failure the stored session is untouched.
  *
  * @since 0.1.0
@@ -66,18 +68,24 @@ export const signInSilent: (
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const frame = yield* SilentFrame
-    const run = Effect.gen(function* () {
+    const discovery = yield* Discovery
+    const signIn = Effect.gen(function* () {
       const request = yield* buildAuthorizationRequest(
         { ...options, prompt: "none" },
         { mode: "silent", redirectUri: config.silentRedirectUri, appState: options.appState }
       )
+      // The keys are needed right after the frame answers: fetch them while it runs.
+      if (config.validateIdToken) yield* Effect.forkChild(Effect.ignore(discovery.jwks({ forceRefresh: false })))
       const callbackUrl = yield* frame.run({
         authorizeUrl: request.url,
         redirectUri: config.silentRedirectUri,
         appOrigin: config.appOrigin,
         timeoutMillis: config.silentTimeoutMillis
       })
-      const session = yield* completeSignIn(callbackUrl, request.transaction)
+      return { session: yield* completeSignIn(callbackUrl, request.transaction), request }
+    }).pipe(withTimeout("signInSilent", config.silentTimeoutMillis))
+    const run = Effect.gen(function* () {
+      const { session, request } = yield* signIn
       if (config.postCallback !== undefined) {
         const hook = config.postCallback
         const state = callbackStateOf(request.transaction)

@@ -144,7 +144,7 @@ describe("resolveConfig", () => {
     it.effect("applies the default times, in milliseconds where they drive time-outs", () =>
       Effect.gen(function* () {
         const config = yield* resolve()
-        expect(config.httpTimeoutMillis).toBe(30_000)
+        expect(config.httpTimeoutMillis).toBe(10_000)
         expect(config.silentTimeoutMillis).toBe(10_000)
         expect(config.authWindowTimeoutMillis).toBe(600_000)
         expect(config.metadataCacheMillis).toBe(300_000)

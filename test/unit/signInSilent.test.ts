@@ -1,8 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as TestClock from "effect/testing/TestClock"
+import * as MonoCloud from "../../src/effect.js"
 import { MonoCloudOPError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import { makeTestPlatform, type TestPlatformOptions } from "../../src/testing.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
-import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
+import {
+  makeScriptedAuthorizationServer,
+  type ScriptedAuthorizationServer
+} from "../../src/testing/ScriptedAuthorizationServer.js"
+import { APP_URL, scriptedServer } from "./support/engine.js"
 import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
 
 describe("signInSilent", () => {
@@ -71,4 +80,58 @@ describe("signInSilent", () => {
     expect(a).toEqual(b)
     server.verify()
   })
+})
+
+describe("signInSilent deadlines and round trips", () => {
+  const layerFor = (
+    server: ScriptedAuthorizationServer,
+    silentFrame?: TestPlatformOptions["silentFrame"],
+    httpTimeout?: number
+  ) =>
+    MonoCloud.layerWith(
+      {
+        tenantDomain: server.issuer,
+        clientId: server.clientId,
+        appUrl: APP_URL,
+        idTokenSigningAlgorithm: server.minter.alg,
+        httpTimeout
+      },
+      makeTestPlatform(server, { url: `${APP_URL}/`, ...(silentFrame === undefined ? {} : { silentFrame }) }).layer
+    ).pipe(Layer.orDie)
+
+  it.effect("settles within silentTimeout in total when every provider request hangs, whatever httpTimeout says", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer()
+      server.expect("discovery", { hang: true })
+      const signIn = MonoCloud.signInSilent().pipe(Effect.provide(layerFor(server, undefined, 30)))
+      const fiber = yield* Effect.forkChild(signIn, {
+        startImmediately: true
+      })
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      yield* TestClock.adjust("9999 millis")
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      expect(error).toBeInstanceOf(MonoCloudTimeoutError)
+      expect(error).toMatchObject({ operation: "signInSilent", timeoutMillis: 10_000 })
+    })
+  )
+
+  it.effect("fetches the provider's keys while the frame runs, not after it", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer()
+      let keysRequestedBeforeAnswer = -1
+      const frame = (url: string) =>
+        Effect.promise(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20))
+          keysRequestedBeforeAnswer = server.requestsTo("jwks").length
+          return answerAuthorize(server, url)
+        })
+      const session = yield* MonoCloud.signInSilent().pipe(Effect.provide(layerFor(server, frame)))
+      expect(session.user.sub).toBe("user-1")
+      expect(keysRequestedBeforeAnswer).toBe(1)
+      expect(server.requestsTo("jwks")).toHaveLength(1)
+      expect(server.requestsTo("discovery")).toHaveLength(1)
+    })
+  )
 })
