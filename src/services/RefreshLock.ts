@@ -72,20 +72,42 @@ interface Claim {
   readonly release: Effect.Effect<void>
 }
 
+/**
+ * A lock this tab still holds after a success, waiting out the settle time: `release` gives it
+ * up. Whoever removes it from the table (the settle timer, or this tab's next claim) owns it.
+ */
+interface SettlingHold {
+  readonly release: Effect.Effect<void>
+}
+
 const make = (claim: (name: string) => Effect.Effect<Claim>, options: RefreshLockOptions): RefreshLockService => {
   const timeoutMillis = options.timeoutMillis ?? DEFAULT_TIMEOUT_MILLIS
   const settleMillis = options.settleMillis ?? 0
-  const releaseAfter = (release: Effect.Effect<void>, exit: Exit.Exit<unknown, unknown>) =>
-    settleMillis > 0 && Exit.isSuccess(exit)
-      ? Effect.asVoid(Effect.forkDetach(Effect.andThen(Effect.sleep(Duration.millis(settleMillis)), release)))
-      : release
+  const settling = new Map<string, SettlingHold>()
+  /** Removes `hold` from the table if it is still there; true when this caller now owns it. */
+  const takeOver = (name: string, hold: SettlingHold | undefined): hold is SettlingHold =>
+    hold !== undefined && settling.get(name) === hold && settling.delete(name)
+  const releaseAfter = (name: string, release: Effect.Effect<void>, exit: Exit.Exit<unknown, unknown>) => {
+    if (settleMillis <= 0 || !Exit.isSuccess(exit)) return release
+    // Other tabs stay out for the settle time; this tab's next claim takes the held lock over at once.
+    const hold: SettlingHold = { release }
+    settling.set(name, hold)
+    const releaseLater = Effect.sleep(Duration.millis(settleMillis)).pipe(
+      Effect.andThen(Effect.suspend(() => (takeOver(name, hold) ? release : Effect.void)))
+    )
+    return Effect.asVoid(Effect.forkDetach(releaseLater))
+  }
   return {
     withLock: (name, effect) =>
-      Effect.acquireUseRelease(
-        claim(name),
-        ({ granted }) => granted.pipe(withTimeout("lock", timeoutMillis), Effect.andThen(effect)),
-        ({ release }, exit) => releaseAfter(release, exit)
-      )
+      Effect.suspend(() => {
+        const held = settling.get(name)
+        if (takeOver(name, held)) return Effect.onExit(effect, (exit) => releaseAfter(name, held.release, exit))
+        return Effect.acquireUseRelease(
+          claim(name),
+          ({ granted }) => granted.pipe(withTimeout("lock", timeoutMillis), Effect.andThen(effect)),
+          ({ release }, exit) => releaseAfter(name, release, exit)
+        )
+      })
   }
 }
 

@@ -241,37 +241,68 @@ for (const backend of backends) {
 }
 
 describe("RefreshLock settle time", () => {
-  const secondWaitsFor = (millis: number) =>
+  /** One tab's lock service: its own layer over the shared (fake) `navigator.locks`. */
+  const tab = (layer: Layer.Layer<RefreshLock.RefreshLock>) => Effect.provide(RefreshLock.RefreshLock, layer)
+
+  it.effect("Web Locks keep other tabs out for 150 ms after a success (their storage caches catch up)", () =>
     Effect.gen(function* () {
-      const lock = yield* RefreshLock.RefreshLock
-      expect(yield* lock.withLock("settle", Effect.succeed("first"))).toBe("first")
-      const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
-      yield* TestClock.adjust(`${millis - 1} millis`)
+      installFakeLocks()
+      const first = yield* tab(RefreshLock.layerBrowser())
+      const other = yield* tab(RefreshLock.layerBrowser())
+      expect(yield* first.withLock("settle", Effect.succeed("first"))).toBe("first")
+      const second = yield* Effect.forkChild(other.withLock("settle", Effect.succeed("second")))
+      yield* TestClock.adjust("149 millis")
       yield* settle
       expect(second.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 millis")
       expect(yield* Fiber.join(second)).toBe("second")
     })
-
-  it.effect("Web Locks hold the lock 150 ms after a success by default (other tabs' storage caches catch up)", () =>
-    Effect.suspend(() => {
-      installFakeLocks()
-      return Effect.provide(secondWaitsFor(150), RefreshLock.layerBrowser())
-    })
   )
 
-  it.effect("returns at once but keeps other claimants out until the settle time has passed", () =>
-    Effect.provide(secondWaitsFor(40), RefreshLock.layerLocal({ settleMillis: 40 }))
+  it.effect("the same tab's next claim takes the held lock over at once, asking for no new lock", () =>
+    Effect.gen(function* () {
+      const locks = installFakeLocks()
+      const lock = yield* tab(RefreshLock.layerBrowser())
+      const other = yield* tab(RefreshLock.layerBrowser())
+      expect(yield* lock.withLock("settle", Effect.succeed("first"))).toBe("first")
+      yield* TestClock.adjust("100 millis")
+      const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
+      yield* settle
+      expect(second.pollUnsafe()).toEqual(Exit.succeed("second"))
+      expect(locks.requested).toEqual(["settle"])
+      // The settle time starts again from the last success: another tab still waits it out.
+      const waiting = yield* Effect.forkChild(other.withLock("settle", Effect.succeed("other tab")))
+      yield* TestClock.adjust("100 millis")
+      yield* settle
+      expect(waiting.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("50 millis")
+      expect(yield* Fiber.join(waiting)).toBe("other tab")
+    })
   )
 
   it.effect("releases at once after a failure", () =>
     Effect.gen(function* () {
-      const lock = yield* RefreshLock.RefreshLock
+      installFakeLocks()
+      const lock = yield* tab(RefreshLock.layerBrowser())
+      const other = yield* tab(RefreshLock.layerBrowser())
       yield* Effect.flip(lock.withLock("settle", Effect.fail("boom")))
-      const second = yield* Effect.forkChild(lock.withLock("settle", Effect.succeed("second")))
-      yield* TestClock.adjust("1 millis")
+      const second = yield* Effect.forkChild(other.withLock("settle", Effect.succeed("second")))
+      yield* settle
       expect(yield* Fiber.join(second)).toBe("second")
-    }).pipe(Effect.provide(RefreshLock.layerLocal({ settleMillis: 150 })))
+    })
+  )
+
+  it.effect("a failure after a take-over releases at once too", () =>
+    Effect.gen(function* () {
+      installFakeLocks()
+      const lock = yield* tab(RefreshLock.layerBrowser())
+      const other = yield* tab(RefreshLock.layerBrowser())
+      yield* lock.withLock("settle", Effect.succeed("first"))
+      yield* Effect.flip(lock.withLock("settle", Effect.fail("boom")))
+      const second = yield* Effect.forkChild(other.withLock("settle", Effect.succeed("second")))
+      yield* settle
+      expect(yield* Fiber.join(second)).toBe("second")
+    })
   )
 })
 
