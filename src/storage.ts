@@ -17,22 +17,26 @@ export interface IStorage {
   removeItem(key: string): Promise<void>
 }
 
-const webStorage = (name: "localStorage" | "sessionStorage"): Storage => {
-  const storage = (globalThis as Partial<Record<typeof name, Storage>>)[name]
-  if (storage === undefined) throw new Error(`${name} is not available in this environment`)
-  return storage
-}
+/** The storage area, or `undefined` where there is none (server-side rendering, Node). */
+const webStorage = (name: "localStorage" | "sessionStorage"): Storage | undefined =>
+  (globalThis as Partial<Record<typeof name, Storage>>)[name]
 
+/**
+ * Web Storage where the page has it. Without one (server-side rendering) there is nothing to read
+ * or remove, so reads find nothing; only a write fails.
+ */
 abstract class WebStorage implements IStorage {
   protected abstract readonly area: "localStorage" | "sessionStorage"
   async getItem(key: string): Promise<string | null> {
-    return webStorage(this.area).getItem(key)
+    return webStorage(this.area)?.getItem(key) ?? null
   }
   async setItem(key: string, value: string): Promise<void> {
-    webStorage(this.area).setItem(key, value)
+    const storage = webStorage(this.area)
+    if (storage === undefined) throw new Error(`${this.area} is not available in this environment`)
+    storage.setItem(key, value)
   }
   async removeItem(key: string): Promise<void> {
-    webStorage(this.area).removeItem(key)
+    webStorage(this.area)?.removeItem(key)
   }
 }
 

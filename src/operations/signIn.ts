@@ -57,6 +57,8 @@ const redirectSignIn = (options: SignInOptions) =>
         })
       )
     }
+    // Without a page to navigate (server-side rendering) fail before any request is sent.
+    yield* navigation.currentUrl
     const returnUrl = yield* checkAppUrl(options.returnUrl)
     const request = yield* buildAuthorizationRequest(authorizationParams(options), {
       mode: "redirect",

@@ -150,6 +150,8 @@ export const signOut: (options?: SignOutOptions) => Effect.Effect<void, SignOutE
       return
     }
     if (mode === "redirect") {
+      // Without a page to navigate (server-side rendering) fail before the session is cleared.
+      yield* navigation.currentUrl
       const request = yield* endSessionRequest(options, mode)
       yield* (yield* TransactionStore).save(request.transaction)
       return yield* navigation.assign(request.url)

@@ -61,6 +61,18 @@ describe("package entries", () => {
     expect(runNode(["-e", script])).toBe("undefined true function")
   })
 
+  it("reads no session in Node with the default storage, and says why getTokens and signIn cannot run", () => {
+    const script = `
+      const { MonoCloudWebJSClient } = require("@monocloud/auth-web-js")
+      const client = new MonoCloudWebJSClient({ tenantDomain: "acme.example.com", clientId: "c", appUrl: "https://app.example.com" })
+      const outcome = (promise) => promise.then((value) => String(value), (error) => error._tag + ":" + (error.check ?? error.reason))
+      Promise.all([outcome(client.getSession()), outcome(client.getTokens()), outcome(client.signIn())]).then(
+        (outcomes) => { console.log(outcomes.join(" ")); return client.dispose() }
+      )
+    `
+    expect(runNode(["-e", script])).toBe("undefined MonoCloudValidationError:session MonoCloudJsError:NoBrowser")
+  })
+
   it("keeps internals private", () => {
     expect(() => runNode(["-e", `require("@monocloud/auth-web-js/internal/tokenKey")`])).toThrow()
   })
