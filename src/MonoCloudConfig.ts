@@ -308,15 +308,14 @@ const resolveAppUrl = (appUrl: string | undefined) =>
 
 /** Each listed origin as `URL.origin` (an `https:` URL, or `http:` for a local host). */
 const resolveOrigins = (origins: ReadonlyArray<string> | undefined) =>
-  Effect.forEach(origins ?? [], (origin) =>
-    Effect.suspend(() => {
-      const url = URL.canParse(origin) ? new URL(origin) : undefined
-      return url !== undefined &&
-        (url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)))
-        ? Effect.succeed(url.origin)
-        : Effect.fail(invalid("allowedEndpointOrigins must list https origins"))
-    })
-  )
+  Effect.suspend(() => {
+    const urls = (origins ?? []).map((origin) => (URL.canParse(origin) ? new URL(origin) : undefined))
+    const allowed = (url: URL | undefined): url is URL =>
+      url !== undefined && (url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)))
+    return urls.every(allowed)
+      ? Effect.succeed(urls.map((url) => url.origin))
+      : Effect.fail(invalid("allowedEndpointOrigins must list https origins"))
+  })
 
 const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
   const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? "none" : "client_secret_basic")

@@ -75,7 +75,7 @@ export const signInSilent: (
         { mode: "silent", redirectUri: config.silentRedirectUri, appState: options.appState }
       )
       // The keys are needed right after the frame answers: fetch them while it runs.
-      if (config.validateIdToken) yield* Effect.forkChild(Effect.ignore(discovery.jwks({ forceRefresh: false })))
+      if (config.validateIdToken) yield* Effect.forkChild(Effect.exit(discovery.jwks({ forceRefresh: false })))
       const callbackUrl = yield* frame.run({
         authorizeUrl: request.url,
         redirectUri: config.silentRedirectUri,
