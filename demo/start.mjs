@@ -8,7 +8,7 @@
  *   DEMO_ACCESS_TOKEN_TTL     local provider access token lifetime in seconds (default 60)
  *   MONOCLOUD_TENANT_DOMAIN   with MONOCLOUD_CLIENT_ID: use this tenant instead of the local provider
  *   MONOCLOUD_CLIENT_ID       client id of a single-page app on that tenant
- *   MONOCLOUD_SCOPES          scopes to request (default "openid profile email")
+ *   MONOCLOUD_SCOPES          scopes to request (default "openid profile email offline_access")
  */
 import { writeFile } from "node:fs/promises"
 import { join } from "node:path"
@@ -43,7 +43,8 @@ const provider = useTenant
 const config = {
   tenantDomain: useTenant ? tenantDomain : provider.issuer,
   clientId: useTenant ? tenantClientId : "demo-spa",
-  scopes: process.env.MONOCLOUD_SCOPES ?? "openid profile email"
+  // offline_access: the demo's Refresh button needs a refresh token, which a tenant issues only for it
+  scopes: process.env.MONOCLOUD_SCOPES ?? "openid profile email offline_access"
 }
 
 const fail = async (message) => {
@@ -76,7 +77,8 @@ console.log(`
   ${
     useTenant
       ? `tenant: ${config.tenantDomain}   client: ${config.clientId}
-  (register ${app.url("/")} and ${app.url("/silent-callback.html")} as callback URLs, ${app.url("/")} as sign-out URL)`
+  (register ${appOrigin} and ${app.url("/silent-callback.html")} as callback URLs and ${appOrigin} as sign-out URL,
+  exactly so: the SDK sends redirect_uri=${appOrigin}, without a trailing slash)`
       : `local provider: ${provider.issuer}   client: ${config.clientId}
   sign in with username "${DEMO_ACCOUNT.sub}" and any password (${DEMO_ACCOUNT.name}, ${DEMO_ACCOUNT.email})
   open it as ${appOrigin} (not localhost) so the silent iframe shares the provider's site.`
