@@ -115,6 +115,7 @@ export type ValidationCheck =
   | "scope"
   | "returnUrl"
   | "postLogoutRedirectUri"
+  | "subject"
   | "storedData"
 
 /**

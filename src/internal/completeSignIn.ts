@@ -13,8 +13,16 @@ import { authorizationCode } from "./callbackResponse.js"
 import { sessionFromCodeExchange } from "./sessionFromTokens.js"
 import { exchangeCode } from "./tokenRequests.js"
 
-/** Completes a sign-in from its callback URL and stores the new session. */
-export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction) =>
+/**
+ * Completes a sign-in from its callback URL and stores the new session. With `expectedSubject`
+ * (a silent sign-in over an existing session) an answer for another user is refused and nothing
+ * is stored.
+ */
+export const completeSignIn = (
+  callbackUrl: string,
+  transaction: AuthTransaction,
+  expectedSubject?: string | undefined
+) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
@@ -35,6 +43,14 @@ export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction
       resource: transaction.resource
     })
     const session = yield* sessionFromCodeExchange(tokens, transaction)
+    if (expectedSubject !== undefined && session.user.sub !== expectedSubject) {
+      return yield* Effect.fail(
+        new MonoCloudValidationError({
+          check: "subject",
+          detail: "The provider signed in another user than the one of the stored session"
+        })
+      )
+    }
     yield* (yield* SessionStore).set(session)
     yield* (yield* SessionBroadcast).publish({ type: "signedIn" })
     return session

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import type { ApplicationState, MonoCloudSession } from "../schemas/Session.js"
 import { buildAuthorizationRequest } from "../internal/authorizationRequest.js"
@@ -16,7 +17,7 @@ import { withTimeout } from "../util/timeout.js"
 import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
-import type { SessionStore } from "../services/SessionStore.js"
+import { SessionStore } from "../services/SessionStore.js"
 import type { MonoCloudError } from "../MonoCloudError.js"
 
 /**
@@ -32,6 +33,14 @@ export interface SignInSilentOptions {
   readonly scopes?: string | undefined
   readonly resource?: string | undefined
   readonly appState?: ApplicationState | undefined
+  /** Sent as `id_token_hint`; default: the stored session's ID token. */
+  readonly idTokenHint?: string | undefined
+  /**
+   * Accept an answer for another user than the stored session's and replace that session.
+   * Default `false`: such an answer fails with `MonoCloudValidationError` (`subject`) and the
+   * stored session is kept.
+   */
+  readonly allowUserSwitch?: boolean | undefined
 }
 
 /**
@@ -70,8 +79,13 @@ export const signInSilent: (
     const frame = yield* SilentFrame
     const discovery = yield* Discovery
     const signIn = Effect.gen(function* () {
+      const current = yield* (yield* SessionStore).get.pipe(
+        Effect.map(Option.getOrUndefined),
+        Effect.orElseSucceed(() => undefined)
+      )
+      const { allowUserSwitch, ...params } = options
       const request = yield* buildAuthorizationRequest(
-        { ...options, prompt: "none" },
+        { ...params, idTokenHint: options.idTokenHint ?? current?.idToken, prompt: "none" },
         { mode: "silent", redirectUri: config.silentRedirectUri, appState: options.appState }
       )
       // The keys are needed right after the frame answers: fetch them while it runs.
@@ -82,7 +96,8 @@ export const signInSilent: (
         appOrigin: config.appOrigin,
         timeoutMillis: config.silentTimeoutMillis
       })
-      return { session: yield* completeSignIn(callbackUrl, request.transaction), request }
+      const expectedSubject = allowUserSwitch === true ? undefined : current?.user.sub
+      return { session: yield* completeSignIn(callbackUrl, request.transaction, expectedSubject), request }
     }).pipe(withTimeout("signInSilent", config.silentTimeoutMillis))
     const run = Effect.gen(function* () {
       const { session, request } = yield* signIn

@@ -4,7 +4,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
-import { MonoCloudOPError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import { MonoCloudOPError, MonoCloudTimeoutError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
 import { makeTestPlatform, type TestPlatformOptions } from "../../src/testing.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
 import {
@@ -50,6 +50,30 @@ describe("signInSilent", () => {
       expect((error as MonoCloudOPError).error).toBe(code)
       expect(await context.storage.getItem("mc.session.test-client")).toBe(before)
     }
+  })
+
+  it("sends the stored ID token as id_token_hint and refuses an answer for another user, keeping the session", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const seen: Array<string> = []
+    const context = await signedInClient(
+      {},
+      {
+        server,
+        silentFrame: (url) =>
+          Effect.promise(() => (seen.push(url), answerAuthorize(server, url, { token: { sub: "user-2" } })))
+      }
+    )
+    const before = await context.storage.getItem("mc.session.test-client")
+    const stored = await context.client.getSession()
+    const error = await rejectionOf(context.client.signInSilent())
+    expect(error).toBeInstanceOf(MonoCloudValidationError)
+    expect((error as MonoCloudValidationError).check).toBe("subject")
+    expect(new URL(seen[0]!).searchParams.get("id_token_hint")).toBe(stored?.idToken)
+    expect(await context.storage.getItem("mc.session.test-client")).toBe(before)
+    // the app may opt in to switching users
+    const switched = await context.client.signInSilent({ allowUserSwitch: true })
+    expect(switched.user.sub).toBe("user-2")
+    expect((await context.client.getSession())?.user.sub).toBe("user-2")
   })
 
   it("rejects with MonoCloudTimeoutError when the frame never answers, keeping the session", async () => {
