@@ -5,6 +5,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
 import type { IdTokenClaims } from "../schemas/IdTokenClaims.js"
@@ -13,8 +14,9 @@ import type { TokenResponse } from "../schemas/TokenResponse.js"
 import type { UserInfo } from "../schemas/UserInfo.js"
 import type { PublicJwks } from "../util/jws.js"
 import { Discovery, type DiscoveryError } from "../services/Discovery.js"
-import { checkIdTokenClaims, type KeySource, validateIdToken } from "./idTokenValidation.js"
+import { checkIdTokenClaims, decodeIdTokenClaims, type KeySource, validateIdToken } from "./idTokenValidation.js"
 import { fetchUserInfo } from "./tokenRequests.js"
+import { sameWords } from "../util/strings.js"
 import { accessTokenRecord, grants, replaceToken, type TokenKey } from "./tokenKey.js"
 
 const nowSeconds = Effect.map(Clock.currentTimeMillis, (millis) => Math.floor(millis / 1000))
@@ -99,6 +101,29 @@ export const sessionFromCodeExchange = (tokens: TokenResponse, transaction: Auth
     return yield* applyHook(session, claims, userInfo, transaction.appState)
   })
 
+const audienceSet = (aud: IdTokenClaims["aud"]): ReadonlyArray<string> => (typeof aud === "string" ? [aud] : aud)
+
+/**
+ * Why a refreshed ID token may not replace the session's (OpenID Connect Core §12.2): it must keep
+ * `iss`, `sub` and `aud`, and its `auth_time` may only move forward. `undefined` when it may.
+ */
+const refreshedIdentityChange = (session: MonoCloudSession, claims: IdTokenClaims) =>
+  Effect.gen(function* () {
+    if (claims.sub !== session.user.sub) return "The refreshed ID token names another subject"
+    if (session.idToken === undefined) return undefined
+    const previous = yield* Effect.option(decodeIdTokenClaims(session.idToken))
+    if (Option.isNone(previous)) return undefined
+    if (claims.iss !== previous.value.iss) return "The refreshed ID token names another issuer"
+    if (!sameWords(audienceSet(claims.aud), audienceSet(previous.value.aud))) {
+      return "The refreshed ID token names other audiences"
+    }
+    const before = previous.value.auth_time
+    if (before !== undefined && (claims.auth_time === undefined || claims.auth_time < before)) {
+      return "The refreshed ID token moves auth_time back"
+    }
+    return undefined
+  })
+
 /**
  * The session after a refresh-token grant: the token for `key` replaced, a rotated refresh token
  * and a new ID token (same subject) taken over, the user merged with new claims.
@@ -115,11 +140,9 @@ export const sessionFromRefresh = (
       tokens.id_token === undefined
         ? undefined
         : yield* verifyIdToken(tokens.id_token, { accessToken: tokens.access_token })
-    if (claims !== undefined && claims.sub !== session.user.sub) {
-      return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "tokenResponse", detail: "The refreshed ID token names another subject" })
-      )
-    }
+    const change = claims === undefined ? undefined : yield* refreshedIdentityChange(session, claims)
+    if (change !== undefined)
+      return yield* Effect.fail(new MonoCloudValidationError({ check: "tokenResponse", detail: change }))
     const token = accessTokenRecord(tokens, key, yield* nowSeconds)
     const userInfo = yield* maybeUserInfo(options.fetchUserInfo, tokens.access_token, token.scopes, session.user.sub)
     const refreshed: MonoCloudSession = {

@@ -107,6 +107,27 @@ describe("refreshSession", () => {
     expect((error as MonoCloudValidationError).check).toBe("tokenResponse")
   })
 
+  it("refuses a refreshed ID token with other audiences or an earlier auth_time, keeping the session", async () => {
+    const { client, server, storage } = await signedInClient()
+    const before = await storage.getItem("mc.session.test-client")
+    const previous = JSON.parse(
+      atob((await client.getSession())!.idToken!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))
+    )
+    for (const idToken of [
+      { aud: [server.clientId, "another-api"], azp: server.clientId },
+      { auth_time: previous.auth_time - 60 }
+    ]) {
+      server.expect("token", await server.tokenReply({ idToken }))
+      const error = await rejectionOf(client.refreshSession())
+      expect((error as MonoCloudValidationError).check).toBe("tokenResponse")
+      expect(await storage.getItem("mc.session.test-client")).toBe(before)
+    }
+    server.expect("token", await server.tokenReply({ idToken: { auth_time: previous.auth_time + 60 } }))
+    server.expect("userinfo", server.userInfoReply({ sub: "user-1" }))
+    await client.refreshSession()
+    expect(await storage.getItem("mc.session.test-client")).not.toBe(before)
+  })
+
   it("needs a session and a refresh token", async () => {
     const { client } = await makeTestClient()
     expect(((await rejectionOf(client.refreshSession())) as MonoCloudValidationError).check).toBe("session")
