@@ -5,13 +5,13 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
 import { MonoCloudOPError, MonoCloudTimeoutError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
-import { makeTestPlatform, type TestPlatformOptions } from "../../src/testing.js"
+import type { TestPlatformOptions } from "../../src/testing.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
 import {
   makeScriptedAuthorizationServer,
   type ScriptedAuthorizationServer
 } from "../../src/testing/ScriptedAuthorizationServer.js"
-import { APP_URL, scriptedServer } from "./support/engine.js"
+import { engineLayer, scriptedServer } from "./support/engine.js"
 import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
 
 describe("signInSilent", () => {
@@ -111,17 +111,7 @@ describe("signInSilent deadlines and round trips", () => {
     server: ScriptedAuthorizationServer,
     silentFrame?: TestPlatformOptions["silentFrame"],
     httpTimeout?: number
-  ) =>
-    MonoCloud.layerWith(
-      {
-        tenantDomain: server.issuer,
-        clientId: server.clientId,
-        appUrl: APP_URL,
-        idTokenSigningAlgorithm: server.minter.alg,
-        httpTimeout
-      },
-      makeTestPlatform(server, { url: `${APP_URL}/`, ...(silentFrame === undefined ? {} : { silentFrame }) }).layer
-    ).pipe(Layer.orDie)
+  ) => engineLayer(server, { httpTimeout }, silentFrame === undefined ? {} : { silentFrame }).pipe(Layer.orDie)
 
   it.effect("settles within silentTimeout in total when every provider request hangs, whatever httpTimeout says", () =>
     Effect.gen(function* () {

@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as MonoCloud from "../../../src/MonoCloud.js"
 import type { MonoCloudWebJSClientOptions } from "../../../src/MonoCloudConfig.js"
-import { makeTestPlatform } from "../../../src/testing.js"
+import { makeTestPlatform, type TestPlatformOptions } from "../../../src/testing.js"
 import {
   makeScriptedAuthorizationServer,
   type ScriptedAuthorizationServer,
@@ -17,7 +17,8 @@ export const APP_URL = "http://localhost:3000"
 /** Every engine service, wired to the scripted server through the real HTTP pipeline. */
 export const engineLayer = (
   server: ScriptedAuthorizationServer,
-  overrides: Partial<MonoCloudWebJSClientOptions> = {}
+  overrides: Partial<MonoCloudWebJSClientOptions> = {},
+  platform: TestPlatformOptions = {}
 ) =>
   MonoCloud.layerWith(
     {
@@ -27,7 +28,7 @@ export const engineLayer = (
       idTokenSigningAlgorithm: server.minter.alg,
       ...overrides
     },
-    makeTestPlatform(server, { url: `${APP_URL}/` }).layer
+    makeTestPlatform(server, { url: `${APP_URL}/`, ...platform }).layer
   )
 
 /**
