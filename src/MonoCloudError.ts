@@ -246,12 +246,18 @@ export class MonoCloudTimeoutError extends withFields<{
 export class MonoCloudStorageError extends withFields<{
   readonly operation: "get" | "set" | "remove"
   readonly key: string
+  /**
+   * True when a new session could not be written and this tab keeps it in memory instead (until a
+   * later write succeeds or the tab closes), so a rotated refresh token is not lost.
+   */
+  readonly heldInMemory?: boolean | undefined
   readonly cause?: unknown
 }>() {
   readonly _tag = "MonoCloudStorageError"
   override readonly name = "MonoCloudStorageError"
   override get message(): string {
-    return `Storage ${this.operation} failed for key ${this.key}`
+    const failed = `Storage ${this.operation} failed for key ${this.key}`
+    return this.heldInMemory === true ? `${failed}; the session is kept in this tab's memory only` : failed
   }
 }
 

@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { type MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
+import { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
 import { MonoCloudSession, StoredSession } from "../schemas/Session.js"
 import { storageEffects } from "../util/storageEffects.js"
 import { MemoryStorage, type IStorage } from "../storage.js"
@@ -66,14 +66,46 @@ const encodeStored = Schema.encodeSync(StoredSession)
  */
 export const make = (storage: IStorage, key: string): SessionStoreService => {
   const store = storageEffects(storage)
+  /** A session whose write failed: this tab keeps it (and its rotated refresh token) and writes it again on every read. */
+  let unsaved: MonoCloudSession | undefined
+  const write = (session: MonoCloudSession) =>
+    store.set(key, encodeStored({ version: 1, session })).pipe(
+      Effect.tap(() =>
+        Effect.sync(() => {
+          if (unsaved === session) unsaved = undefined
+        })
+      )
+    )
+  const read = store
+    .get(key)
+    .pipe(Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeStored(raw)))))
   return {
-    get: store
-      .get(key)
-      .pipe(
-        Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeStored(raw))))
+    get: Effect.suspend(() => {
+      const held = unsaved
+      if (held === undefined) return read
+      return write(held).pipe(Effect.exit, Effect.as(Option.some(held)))
+    }),
+    set: (session) =>
+      write(session).pipe(
+        Effect.tapError(() =>
+          Effect.sync(() => {
+            unsaved = session
+          })
+        ),
+        Effect.mapError(
+          (error) =>
+            new MonoCloudStorageError({
+              operation: error.operation,
+              key: error.key,
+              cause: error.cause,
+              heldInMemory: true
+            })
+        )
       ),
-    set: (session) => store.set(key, encodeStored({ version: 1, session })),
-    remove: store.remove(key)
+    remove: Effect.suspend(() => {
+      unsaved = undefined
+      return store.remove(key)
+    })
   }
 }
 

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import {
   MonoCloudHttpError,
   MonoCloudOPError,
+  MonoCloudStorageError,
   MonoCloudTimeoutError,
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
@@ -126,6 +127,33 @@ describe("refreshSession", () => {
     server.expect("userinfo", server.userInfoReply({ sub: "user-1" }))
     await client.refreshSession()
     expect(await storage.getItem("mc.session.test-client")).not.toBe(before)
+  })
+
+  it("keeps a rotated refresh token in memory when the write fails, so the next refresh never sends the old one", async () => {
+    const { client, server, storage } = await signedInClient({ fetchUserinfo: false })
+    const before = (await client.getSession())!
+    const quota = new DOMException("The quota has been exceeded", "QuotaExceededError")
+    const write = vi.spyOn(storage, "setItem").mockRejectedValueOnce(quota)
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated-1", idToken: false }))
+    const error = await rejectionOf(client.refreshSession())
+    expect(error).toBeInstanceOf(MonoCloudStorageError)
+    expect(error).toMatchObject({ operation: "set", heldInMemory: true, cause: quota })
+    expect((error as MonoCloudStorageError).message).toContain("memory")
+    // this tab goes on with the rotated token, and writes it again once storage works
+    expect((await client.getSession())?.refreshToken).toBe("rotated-1")
+    expect(await storage.getItem("mc.session.test-client")).toContain("rotated-1")
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated-2", idToken: false }))
+    await client.refreshSession()
+    expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated-1")
+    expect(server.requestsTo("token").at(-2)!.form!.get("refresh_token")).toBe(before.refreshToken)
+    expect((await client.getSession())?.refreshToken).toBe("rotated-2")
+    // a session held in memory never outlives a sign-out
+    write.mockRejectedValueOnce(quota)
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated-3", idToken: false }))
+    expect(await rejectionOf(client.refreshSession())).toMatchObject({ heldInMemory: true })
+    await client.signOut({ federatedSignOut: false })
+    expect(await client.getSession()).toBeUndefined()
+    write.mockRestore()
   })
 
   it("needs a session and a refresh token", async () => {
