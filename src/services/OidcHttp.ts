@@ -11,14 +11,14 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { type FetchFunction, MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudHttpError } from "../MonoCloudError.js"
+import type { MonoCloudHttpError } from "../MonoCloudError.js"
 import {
   type ExecuteRequest,
   MAX_RESPONSE_LENGTH,
   type OidcRequest,
   type OidcResponse,
   tooLarge,
-  urlForErrors,
+  transportFailure,
   withinSizeLimit
 } from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
@@ -78,10 +78,6 @@ const readResponse = (request: OidcRequest, response: Response): Effect.Effect<O
     Effect.flatMap((body) => withinSizeLimit(request, answer(body)))
   )
 }
-
-/** Keeps only the underlying network error, never the request (its form body holds tokens). */
-const transportFailure = (request: OidcRequest) => (cause: unknown) =>
-  new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
 
 /**
  * Builds the seam from a `fetch` function and a time-out in milliseconds.

@@ -24,8 +24,7 @@ import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudHttpError } from "../MonoCloudError.js"
-import { type OidcRequest, urlForErrors, withinSizeLimit } from "../util/oidcRequest.js"
+import { type OidcRequest, transportFailure, withinSizeLimit } from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
 import { OidcHttp, type OidcHttpService } from "./OidcHttp.js"
 
@@ -54,16 +53,8 @@ export const make = (client: HttpClient.HttpClient, timeoutMillis: number): Oidc
           body
         }))
       ),
-      // Keep only the underlying cause: the client error holds the request, form body (tokens) included.
-      Effect.mapError(
-        (error) =>
-          new MonoCloudHttpError({
-            reason: "Transport",
-            endpoint: request.endpoint,
-            url: urlForErrors(request.url),
-            cause: error.cause
-          })
-      ),
+      // The client error holds the request, form body (tokens) included: keep only its cause.
+      Effect.mapError((error) => transportFailure(request)(error.cause)),
       Effect.flatMap((response) => withinSizeLimit(request, response)),
       withTimeout("http", timeoutMillis)
     )

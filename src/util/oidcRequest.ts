@@ -70,6 +70,18 @@ export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? 
 export const MAX_RESPONSE_LENGTH = 1_000_000
 
 /**
+ * The error for a request that got no answer: only the underlying network error is kept, never
+ * the request (its form body holds codes and tokens), and the URL without its query.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const transportFailure =
+  (request: OidcRequest) =>
+  (cause: unknown): MonoCloudHttpError =>
+    new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
+
+/**
  * The error for a response to `request` whose body is over {@link MAX_RESPONSE_LENGTH}.
  *
  * @since 0.1.0
