@@ -239,11 +239,8 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
 /**
  * Normalises the tenant domain to the issuer URL: `https://` is added when no scheme is given,
  * one trailing `/` is dropped, and `http://` is accepted only for `localhost`/`127.0.0.1`.
- *
- * @since 0.1.0
- * @category constructors
  */
-export const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, MonoCloudValidationError> =>
+const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, MonoCloudValidationError> =>
   Effect.suspend(() => {
     const trimmed = tenantDomain.trim()
     if (trimmed === "") return Effect.fail(invalid("tenantDomain is required"))

@@ -47,11 +47,8 @@ export class OidcHttp extends Context.Service<OidcHttp, OidcHttpService>()("@mon
 /**
  * The `fetch` options of a request: a form body becomes `application/x-www-form-urlencoded`, and
  * redirects are returned as they are (RFC 9700 §4.14: a token request is never re-sent elsewhere).
- *
- * @since 0.1.0
- * @category utils
  */
-export const requestInit = (request: OidcRequest, signal: AbortSignal): RequestInit => {
+const requestInit = (request: OidcRequest, signal: AbortSignal): RequestInit => {
   const common = { redirect: "manual", signal } as const
   if (request.form === undefined)
     return { ...common, method: "GET", headers: { accept: "application/json", ...request.headers } }

@@ -7,7 +7,7 @@
 import type { DiscoveryMetadata } from "../schemas/DiscoveryMetadata.js"
 
 /** The metadata members that name a URL the SDK calls or sends the browser to. */
-export const ENDPOINT_MEMBERS = [
+const ENDPOINT_MEMBERS = [
   "authorization_endpoint",
   "token_endpoint",
   "jwks_uri",
