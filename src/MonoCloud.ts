@@ -70,10 +70,10 @@ export const layerCore: Layer.Layer<
   Config.MonoCloudConfig | OidcHttp.OidcHttp
 > = Layer.merge(Discovery.layer, InFlight.layer)
 
-/** Web Locks; waiting may last as long as another tab's refresh: two HTTP time-outs (token request and UserInfo) and 5 s of slack. */
+/** Web Locks; waiting may last as long as another tab's refresh (bounded by one HTTP time-out) and 5 s of slack. */
 const lockBrowser: Layer.Layer<RefreshLock.RefreshLock, never, Config.MonoCloudConfig> = Layer.unwrap(
   Effect.map(Config.MonoCloudConfig, (config) =>
-    RefreshLock.layerBrowser({ timeoutMillis: 2 * config.httpTimeoutMillis + 5_000 })
+    RefreshLock.layerBrowser({ timeoutMillis: config.httpTimeoutMillis + 5_000 })
   )
 )
 

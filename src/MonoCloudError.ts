@@ -116,6 +116,7 @@ export type ValidationCheck =
   | "returnUrl"
   | "postLogoutRedirectUri"
   | "subject"
+  | "sessionChanged"
   | "storedData"
 
 /**
@@ -216,11 +217,12 @@ export class MonoCloudJsError extends withFields<{
  * @since 0.1.0
  * @category errors
  */
-export type TimedOperation = "http" | "iframe" | "popup" | "lock" | "signInSilent"
+export type TimedOperation = "http" | "iframe" | "popup" | "lock" | "refresh" | "signInSilent"
 
 /**
  * Nobody answered in time: an HTTP request, the silent-sign-in iframe, the popup, the cross-tab
- * refresh lock, or a whole silent sign-in (`silentTimeout` for discovery, frame, code exchange,
+ * refresh lock, a whole refresh (`httpTimeout` for keys, token and UserInfo together, once the
+ * lock is held) or a whole silent sign-in (`silentTimeout` for discovery, frame, code exchange,
  * keys and UserInfo together). Tells "the server said no" (`MonoCloudOPError`) from "no answer".
  *
  * @since 0.1.0

@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
-import type { AuthTransaction, CallbackState } from "../schemas/Session.js"
+import type { AuthTransaction, CallbackState, MonoCloudSession } from "../schemas/Session.js"
 import { Discovery } from "../services/Discovery.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
@@ -13,16 +13,20 @@ import { authorizationCode } from "./callbackResponse.js"
 import { sessionFromCodeExchange } from "./sessionFromTokens.js"
 import { exchangeCode } from "./tokenRequests.js"
 
+/** What a silent sign-in started from: its answer is stored only over that session. */
+export interface SilentStart {
+  /** The stored session when the sign-in started (`undefined`: none). */
+  readonly previous: MonoCloudSession | undefined
+  /** Accept an answer for another user than `previous`'s. */
+  readonly allowUserSwitch: boolean
+}
+
 /**
- * Completes a sign-in from its callback URL and stores the new session. With `expectedSubject`
- * (a silent sign-in over an existing session) an answer for another user is refused and nothing
- * is stored.
+ * Completes a sign-in from its callback URL and stores the new session. With `silent`, an answer
+ * for another user than the stored one is refused (unless switching is allowed), and the session
+ * is stored only if the stored one did not change meanwhile; otherwise nothing is stored.
  */
-export const completeSignIn = (
-  callbackUrl: string,
-  transaction: AuthTransaction,
-  expectedSubject?: string | undefined
-) =>
+export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction, silent?: SilentStart) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
@@ -43,7 +47,8 @@ export const completeSignIn = (
       resource: transaction.resource
     })
     const session = yield* sessionFromCodeExchange(tokens, transaction)
-    if (expectedSubject !== undefined && session.user.sub !== expectedSubject) {
+    const previous = silent?.previous
+    if (previous !== undefined && silent?.allowUserSwitch === false && session.user.sub !== previous.user.sub) {
       return yield* Effect.fail(
         new MonoCloudValidationError({
           check: "subject",
@@ -51,7 +56,8 @@ export const completeSignIn = (
         })
       )
     }
-    yield* (yield* SessionStore).set(session)
+    const store = yield* SessionStore
+    yield* silent === undefined ? store.set(session) : store.replace(previous, session)
     yield* (yield* SessionBroadcast).publish({ type: "signedIn" })
     return session
   })

@@ -2,7 +2,9 @@
  * The refresh-token grant applied to the stored session, shared by `refreshSession` and
  * `getTokens`. Concurrent calls for the same token share one request; across tabs the refresh
  * lock serialises refreshes and the session is read again once the lock is held, so a rotated
- * refresh token is never sent twice. A failure leaves the stored session as it was.
+ * refresh token is never sent twice. Once the lock is held, the requests (keys, token, UserInfo)
+ * have `httpTimeout` in total. The result is stored only over the session it started from, so a
+ * sign-out or sign-in meanwhile wins. A failure leaves the stored session as it was.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -15,6 +17,7 @@ import { RefreshLock } from "../services/RefreshLock.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { sessionFromRefresh } from "./sessionFromTokens.js"
+import { withTimeout } from "../util/timeout.js"
 import { refreshGrant } from "./tokenRequests.js"
 import { findToken, tokenKeyFor } from "./tokenKey.js"
 
@@ -66,7 +69,7 @@ const refreshStored = (request: RefreshRequest) =>
       resource: key.resource
     })
     const refreshed: MonoCloudSession = yield* sessionFromRefresh(session, tokens, key, request)
-    yield* (yield* SessionStore).set(refreshed)
+    yield* (yield* SessionStore).replace(session, refreshed)
     yield* (yield* SessionBroadcast).publish({ type: "refreshed" })
     return refreshed
   })
@@ -77,5 +80,6 @@ export const refreshStoredSession = (request: RefreshRequest) =>
     const config = yield* MonoCloudConfig
     const lock = yield* RefreshLock
     const key = `refresh:${request.resource ?? ""}:${request.scopes ?? ""}:${request.onlyIfStale}:${request.fetchUserInfo}`
-    return yield* (yield* InFlight).share(key, lock.withLock(config.lockName, refreshStored(request)))
+    const refresh = refreshStored(request).pipe(withTimeout("refresh", config.httpTimeoutMillis))
+    return yield* (yield* InFlight).share(key, lock.withLock(config.lockName, refresh))
   })

@@ -11,6 +11,7 @@ import { sessionWithUserInfo } from "../internal/sessionFromTokens.js"
 import { fetchUserInfo } from "../internal/tokenRequests.js"
 import { findToken, grants, tokenKeyFor } from "../internal/tokenKey.js"
 import { InFlight } from "../services/InFlight.js"
+import { RefreshLock } from "../services/RefreshLock.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
@@ -32,11 +33,13 @@ export type RefetchUserInfoError = MonoCloudRequestError | MonoCloudStorageError
  * @category models
  */
 export type RefetchUserInfoRequirements =
-  MonoCloudConfig | OidcHttp | Discovery | InFlight | SessionBroadcast | SessionStore
+  MonoCloudConfig | OidcHttp | Discovery | InFlight | RefreshLock | SessionBroadcast | SessionStore
 
 /**
  * Calls UserInfo with the session's default access token (as stored, not refreshed), checks
  * that `sub` is the signed-in user, merges the claims into `session.user` and stores the session.
+ * It holds the refresh lock meanwhile, so it never races a refresh; when the session was signed
+ * out or replaced meanwhile, nothing is stored (`MonoCloudValidationError`, `sessionChanged`).
  *
  * @since 0.1.0
  * @category operations
@@ -58,9 +61,11 @@ export const refetchUserInfo: Effect.Effect<void, RefetchUserInfoError, RefetchU
         )
       }
       const userInfo = yield* fetchUserInfo(token.accessToken, session.user.sub)
-      yield* (yield* SessionStore).set(yield* sessionWithUserInfo(session, userInfo))
+      yield* (yield* SessionStore).replace(session, yield* sessionWithUserInfo(session, userInfo))
       yield* (yield* SessionBroadcast).publish({ type: "userUpdated" })
     })
-    return yield* (yield* InFlight).share("refetchUserInfo", run)
+    const config = yield* MonoCloudConfig
+    const lock = (yield* RefreshLock).withLock(config.lockName, run)
+    return yield* (yield* InFlight).share("refetchUserInfo", lock)
   }
 )

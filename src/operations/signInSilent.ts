@@ -66,7 +66,9 @@ export type SignInSilentRequirements =
  * `interaction_required`, `consent_required`, …) when the provider needs the user, with
  * `MonoCloudTimeoutError` when the whole sign-in (discovery, frame, code exchange, keys, UserInfo)
  * does not finish within `silentTimeout`; the keys are fetched while the frame runs. Concurrent calls
- * with the same options share one iframe. On failure the stored session is untouched.
+ * with the same options share one iframe. The answer is stored only over the session the call
+ * started from: after a sign-out or another sign-in meanwhile it fails with
+ * `MonoCloudValidationError` (`sessionChanged`). On failure the stored session is untouched.
  *
  * @since 0.1.0
  * @category operations
@@ -96,8 +98,8 @@ export const signInSilent: (
         appOrigin: config.appOrigin,
         timeoutMillis: config.silentTimeoutMillis
       })
-      const expectedSubject = allowUserSwitch === true ? undefined : current?.user.sub
-      return { session: yield* completeSignIn(callbackUrl, request.transaction, expectedSubject), request }
+      const silent = { previous: current, allowUserSwitch: allowUserSwitch === true }
+      return { session: yield* completeSignIn(callbackUrl, request.transaction, silent), request }
     }).pipe(withTimeout("signInSilent", config.silentTimeoutMillis))
     const run = Effect.gen(function* () {
       const { session, request } = yield* signIn

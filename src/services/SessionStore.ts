@@ -1,7 +1,8 @@
 /**
  * Reads and writes the session in the configured storage, schema-checked both ways. A corrupt or
  * foreign entry is reported as a `MonoCloudValidationError` (`check: "storedData"`) and left in
- * place; only a new session or a sign-out replaces it.
+ * place; only a new session or a sign-out replaces it. Writes of this tab run one at a time, so a
+ * compare-and-set (`replace`) cannot interleave with a sign-in or sign-out of the same tab.
  *
  * @since 0.1.0
  */
@@ -10,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Semaphore from "effect/Semaphore"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
 import { MonoCloudSession, StoredSession } from "../schemas/Session.js"
@@ -25,7 +27,17 @@ import { MemoryStorage, type IStorage } from "../storage.js"
 export interface SessionStoreService {
   /** The stored session, `None` when there is none. */
   readonly get: Effect.Effect<Option.Option<MonoCloudSession>, MonoCloudStorageError | MonoCloudValidationError>
+  /** Stores a new session, whatever is stored now: a sign-in. */
   readonly set: (session: MonoCloudSession) => Effect.Effect<void, MonoCloudStorageError>
+  /**
+   * Stores `next` only while the stored session is still `previous` (as read by `get`; `undefined`
+   * for none), so a late answer never overwrites a sign-out, a sign-in or another tab's session.
+   * Fails with `MonoCloudValidationError` (`check: "sessionChanged"`) and stores nothing otherwise.
+   */
+  readonly replace: (
+    previous: MonoCloudSession | undefined,
+    next: MonoCloudSession
+  ) => Effect.Effect<void, MonoCloudStorageError | MonoCloudValidationError>
   readonly remove: Effect.Effect<void, MonoCloudStorageError>
 }
 
@@ -58,6 +70,13 @@ const decodeStored = (raw: string) =>
 
 const encodeStored = Schema.encodeSync(StoredSession)
 
+const sessionChanged = () =>
+  new MonoCloudValidationError({
+    check: "sessionChanged",
+    detail:
+      "The stored session changed while this request ran (a sign-in, a sign-out or another tab): its result was not stored"
+  })
+
 /**
  * A session store over an `IStorage`, under the configured key.
  *
@@ -66,46 +85,76 @@ const encodeStored = Schema.encodeSync(StoredSession)
  */
 export const make = (storage: IStorage, key: string): SessionStoreService => {
   const store = storageEffects(storage)
+  /** One write at a time in this tab: a compare-and-set reads and writes without another write in between. */
+  const serially = Semaphore.makeUnsafe(1).withPermits(1)
   /** A session whose write failed: this tab keeps it (and its rotated refresh token) and writes it again on every read. */
   let unsaved: MonoCloudSession | undefined
-  const write = (session: MonoCloudSession) =>
-    store.set(key, encodeStored({ version: 1, session })).pipe(
+  /** The stored text each session handed out or written stands for; what a compare-and-set compares. */
+  const storedText = new WeakMap<MonoCloudSession, string>()
+  const write = (session: MonoCloudSession) => {
+    const text = encodeStored({ version: 1, session })
+    return store.set(key, text).pipe(
       Effect.tap(() =>
         Effect.sync(() => {
+          storedText.set(session, text)
           if (unsaved === session) unsaved = undefined
         })
       )
     )
+  }
+  const keep = (session: MonoCloudSession) =>
+    write(session).pipe(
+      Effect.tapError(() =>
+        Effect.sync(() => {
+          unsaved = session
+        })
+      ),
+      Effect.mapError(
+        (error) =>
+          new MonoCloudStorageError({
+            operation: error.operation,
+            key: error.key,
+            cause: error.cause,
+            heldInMemory: true
+          })
+      )
+    )
+  const decodeText = (raw: string) =>
+    decodeStored(raw).pipe(Effect.tap((session) => Effect.sync(() => storedText.set(session, raw))))
   const read = store
     .get(key)
-    .pipe(Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeStored(raw)))))
+    .pipe(Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeText(raw)))))
+  /** True while the stored session is `previous`: the same text, or no valid session for `undefined`. */
+  const isStill = (previous: MonoCloudSession | undefined) =>
+    Effect.suspend(() => {
+      if (unsaved !== undefined) return Effect.succeed(previous === unsaved)
+      return store.get(key).pipe(
+        Effect.flatMap((raw) => {
+          if (previous !== undefined) return Effect.succeed(raw === storedText.get(previous))
+          if (raw === null || raw === "") return Effect.succeed(true)
+          return decodeStored(raw).pipe(Effect.match({ onFailure: () => true, onSuccess: () => false }))
+        })
+      )
+    })
   return {
     get: Effect.suspend(() => {
       const held = unsaved
       if (held === undefined) return read
-      return write(held).pipe(Effect.exit, Effect.as(Option.some(held)))
+      return serially(write(held)).pipe(Effect.exit, Effect.as(Option.some(held)))
     }),
-    set: (session) =>
-      write(session).pipe(
-        Effect.tapError(() =>
-          Effect.sync(() => {
-            unsaved = session
-          })
-        ),
-        Effect.mapError(
-          (error) =>
-            new MonoCloudStorageError({
-              operation: error.operation,
-              key: error.key,
-              cause: error.cause,
-              heldInMemory: true
-            })
+    set: (session) => serially(keep(session)),
+    replace: (previous, next) =>
+      serially(
+        Effect.flatMap(isStill(previous), (still) =>
+          still ? keep(next) : Effect.fail<MonoCloudStorageError | MonoCloudValidationError>(sessionChanged())
         )
       ),
-    remove: Effect.suspend(() => {
-      unsaved = undefined
-      return store.remove(key)
-    })
+    remove: serially(
+      Effect.suspend(() => {
+        unsaved = undefined
+        return store.remove(key)
+      })
+    )
   }
 }
 

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import { MonoCloudStorageError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import type { MonoCloudSession } from "../../src/schemas/Session.js"
+import * as SessionStore from "../../src/services/SessionStore.js"
+import { MemoryStorage } from "../../src/storage.js"
+
+const KEY = "mc.session.test"
+
+const session = (sub: string, refreshToken = `${sub}-refresh`): MonoCloudSession => ({
+  user: { sub },
+  refreshToken,
+  accessTokens: [{ accessToken: `${sub}-access`, accessTokenExpiration: 1_000, scopes: "openid" }]
+})
+
+const storeOver = (storage = new MemoryStorage()) => ({ storage, store: SessionStore.make(storage, KEY) })
+
+const stored = (storage: MemoryStorage) => Effect.promise(() => storage.getItem(KEY))
+
+describe("SessionStore", () => {
+  it.effect("writes a versioned envelope and reads it back; reads the reference SDK's plain JSON too", () =>
+    Effect.gen(function* () {
+      const { storage, store } = storeOver()
+      yield* store.set(session("user-1"))
+      expect(JSON.parse((yield* stored(storage))!)).toEqual({ version: 1, session: session("user-1") })
+      expect(yield* store.get).toEqual(Option.some(session("user-1")))
+      yield* Effect.promise(() => storage.setItem(KEY, JSON.stringify(session("legacy"))))
+      expect(Option.getOrThrow(yield* store.get).user.sub).toBe("legacy")
+    })
+  )
+
+  it.effect("reports a corrupt entry as storedData and leaves it in place", () =>
+    Effect.gen(function* () {
+      const { storage, store } = storeOver()
+      for (const corrupt of ["{", "[]", JSON.stringify({ version: 2, session: session("x") }), '{"user":{}}']) {
+        yield* Effect.promise(() => storage.setItem(KEY, corrupt))
+        const error = yield* Effect.flip(store.get)
+        expect(error).toBeInstanceOf(MonoCloudValidationError)
+        expect(error).toMatchObject({ check: "storedData" })
+        expect(yield* stored(storage)).toBe(corrupt)
+      }
+    })
+  )
+
+  it.effect("replace stores over the session it was read as, and refuses once it changed", () =>
+    Effect.gen(function* () {
+      const { storage, store } = storeOver()
+      yield* store.set(session("user-1"))
+      const read = Option.getOrThrow(yield* store.get)
+      yield* store.replace(read, session("user-1", "rotated"))
+      expect(Option.getOrThrow(yield* store.get).refreshToken).toBe("rotated")
+      // `read` is no longer what is stored: a second answer based on it is refused
+      const refused = yield* Effect.flip(store.replace(read, session("user-1", "stale")))
+      expect(refused).toMatchObject({ check: "sessionChanged" })
+      // another tab writes another user's session: refused, that session kept byte for byte
+      const current = Option.getOrThrow(yield* store.get)
+      const otherTab = JSON.stringify({ version: 1, session: session("user-2") })
+      yield* Effect.promise(() => storage.setItem(KEY, otherTab))
+      expect(yield* Effect.flip(store.replace(current, session("user-1", "late")))).toMatchObject({
+        check: "sessionChanged"
+      })
+      expect(yield* stored(storage)).toBe(otherTab)
+      // a sign-out: refused, nothing resurrected
+      const afterOtherTab = Option.getOrThrow(yield* store.get)
+      yield* store.remove
+      expect(yield* Effect.flip(store.replace(afterOtherTab, session("user-2", "late")))).toMatchObject({
+        check: "sessionChanged"
+      })
+      expect(yield* stored(storage)).toBeNull()
+    })
+  )
+
+  it.effect("replace from no session: allowed over nothing or a corrupt entry, refused over a valid session", () =>
+    Effect.gen(function* () {
+      const { storage, store } = storeOver()
+      yield* store.replace(undefined, session("user-1"))
+      expect(Option.getOrThrow(yield* store.get).user.sub).toBe("user-1")
+      expect(yield* Effect.flip(store.replace(undefined, session("user-2")))).toMatchObject({
+        check: "sessionChanged"
+      })
+      yield* Effect.promise(() => storage.setItem(KEY, "not json"))
+      yield* store.replace(undefined, session("user-3"))
+      expect(Option.getOrThrow(yield* store.get).user.sub).toBe("user-3")
+    })
+  )
+
+  it.effect("a remove started while a replace is writing runs after it: the sign-out is the last word", () =>
+    Effect.gen(function* () {
+      const storage = new MemoryStorage()
+      const { store } = storeOver(storage)
+      yield* store.set(session("user-1"))
+      const read = Option.getOrThrow(yield* store.get)
+      let finishWrite: () => void = () => undefined
+      const realSet = storage.setItem.bind(storage)
+      storage.setItem = (key, value) =>
+        new Promise<void>((resolve) => (finishWrite = resolve)).then(() => realSet(key, value))
+      const replacing = yield* Effect.forkChild(store.replace(read, session("user-1", "rotated")), {
+        startImmediately: true
+      })
+      const removing = yield* Effect.forkChild(store.remove, { startImmediately: true })
+      yield* Effect.yieldNow
+      finishWrite()
+      yield* Fiber.join(replacing)
+      yield* Fiber.join(removing)
+      expect(yield* stored(storage)).toBeNull()
+    })
+  )
+
+  it.effect("a failed write keeps the new session in memory, marked heldInMemory, and writes it on the next read", () =>
+    Effect.gen(function* () {
+      const storage = new MemoryStorage()
+      const { store } = storeOver(storage)
+      yield* store.set(session("user-1"))
+      const read = Option.getOrThrow(yield* store.get)
+      const realSet = storage.setItem.bind(storage)
+      storage.setItem = () => Promise.reject(new DOMException("full", "QuotaExceededError"))
+      const error = yield* Effect.flip(store.replace(read, session("user-1", "rotated")))
+      expect(error).toBeInstanceOf(MonoCloudStorageError)
+      expect(error).toMatchObject({ operation: "set", heldInMemory: true })
+      const held = Option.getOrThrow(yield* store.get)
+      expect(held.refreshToken).toBe("rotated")
+      // the held session is the one a compare-and-set now compares with
+      storage.setItem = realSet
+      yield* store.replace(held, session("user-1", "rotated-again"))
+      expect(JSON.parse((yield* stored(storage))!).session.refreshToken).toBe("rotated-again")
+    })
+  )
+})
