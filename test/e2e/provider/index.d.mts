@@ -110,6 +110,8 @@ export interface Fault {
   status?: number
   body?: unknown
   delayMs?: number
+  /** Called when a matching request arrives (after `delayMs`); the request is held until the promise it returns settles. */
+  until?: () => Promise<unknown>
   /** How many requests it applies to (default 1). */
   times?: number
 }

@@ -190,6 +190,7 @@ export async function startProvider(options = {}) {
     if (fault && ctx.method !== "OPTIONS") {
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
+      if (fault.until) await fault.until()
       if (fault.status) {
         const origin = ctx.get("Origin")
         if (origin) ctx.set("Access-Control-Allow-Origin", origin)
