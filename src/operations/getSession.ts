@@ -33,8 +33,11 @@ export const getSession: Effect.Effect<MonoCloudSession | undefined, GetSessionE
 
 /**
  * Calls `listener` with the current session, then again after every change made in this tab or
- * another one (sign-in, refresh, userinfo update, sign-out), until interrupted. A corrupt entry
- * reads as `undefined`; calls never overlap and come in the order of the changes.
+ * another one (sign-in, refresh, userinfo update, sign-out), until interrupted. Another tab's
+ * change is read once this tab's storage shows it (its `storage` event), not only on its
+ * broadcast, so a stale read never reports the wrong session for good; a signal that changed
+ * nothing is not reported. A corrupt entry reads as `undefined`; calls never overlap and come in
+ * the order of the changes.
  *
  * @since 0.1.0
  * @category operations
@@ -46,12 +49,24 @@ export const watchSession = (
     const store = yield* SessionStore
     const broadcast = yield* SessionBroadcast
     const inOrder = yield* Semaphore.make(1)
+    /** What the listener was last told, as JSON: a signal that changed nothing is not passed on. */
+    let told: string | undefined
     const deliver = Effect.map(store.get, Option.getOrUndefined).pipe(
       Effect.orElseSucceed(() => undefined),
-      Effect.flatMap((session) => Effect.sync(() => listener(session))),
+      Effect.flatMap((session) =>
+        Effect.sync(() => {
+          const now = JSON.stringify(session ?? null)
+          if (now === told) return
+          told = now
+          listener(session)
+        })
+      ),
       Semaphore.withPermit(inOrder)
     )
-    yield* broadcast.subscribe(() => void Effect.runFork(deliver))
+    const onSignal = () => void Effect.runFork(deliver)
+    // Another tab's broadcast can come before its write is readable here; its storage event comes after.
+    yield* broadcast.subscribe(onSignal)
+    yield* store.watchOtherTabs(onSignal)
     yield* deliver
     return yield* Effect.never
   }).pipe(Effect.scoped)

@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
@@ -39,6 +40,12 @@ export interface SessionStoreService {
     next: MonoCloudSession
   ) => Effect.Effect<void, MonoCloudStorageError | MonoCloudValidationError>
   readonly remove: Effect.Effect<void, MonoCloudStorageError>
+  /**
+   * Calls `listener` whenever another tab writes or removes the stored session (the page's
+   * `storage` event), until the scope closes; nothing outside a browser page. The event comes once
+   * this tab can read the new value, which a `BroadcastChannel` message does not promise.
+   */
+  readonly watchOtherTabs: (listener: () => void) => Effect.Effect<void, never, Scope.Scope>
 }
 
 /**
@@ -154,7 +161,21 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
         unsaved = undefined
         return store.remove(key)
       })
-    )
+    ),
+    watchOtherTabs: (listener) =>
+      typeof window === "undefined" || typeof window.addEventListener !== "function"
+        ? Effect.void
+        : Effect.acquireRelease(
+            Effect.sync(() => {
+              // `key` null: the other tab cleared the whole storage area.
+              const onStorage = (event: StorageEvent) => {
+                if (event.key === key || event.key === null) listener()
+              }
+              window.addEventListener("storage", onStorage)
+              return onStorage
+            }),
+            (onStorage) => Effect.sync(() => window.removeEventListener("storage", onStorage))
+          ).pipe(Effect.asVoid)
   }
 }
 

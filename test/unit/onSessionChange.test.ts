@@ -56,6 +56,28 @@ describe("MonoCloudWebJSClient.onSessionChange", () => {
     stopFirst()
     await Promise.all([first.dispose(), second.dispose()])
   })
+
+  it("reads another tab's write on its storage event, even when no broadcast came, and reports a change once", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const shared = new MemoryStorage()
+    const options = { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }
+    const writer = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+    const reader = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+    const seen: Array<string | undefined> = []
+    const stop = reader.onSessionChange((session) => seen.push(session?.user.sub))
+    await eventually(() => expect(seen).toEqual([undefined]))
+    // both platforms have no broadcast: only the storage event tells the reader
+    await writer.signIn({ mode: "popup", popup: null })
+    const storageEvent = () => window.dispatchEvent(new StorageEvent("storage", { key: "mc.session.test-client" }))
+    storageEvent()
+    await eventually(() => expect(seen).toEqual([undefined, "user-1"]))
+    storageEvent()
+    window.dispatchEvent(new StorageEvent("storage", { key: "some.other.key" }))
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(seen).toEqual([undefined, "user-1"])
+    stop()
+    await Promise.all([writer.dispose(), reader.dispose()])
+  })
 })
 
 describe("MonoCloudWebJSClient.dispose", () => {
