@@ -4,12 +4,11 @@
  * README's quick starts type-checked against the installed declarations with `moduleResolution`
  * `bundler` and `node16` (`skipLibCheck: false`), plus a CommonJS project against `/testing`.
  */
-import { execFileSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { REPO_ROOT } from "./support/serve.mjs"
+import { createTarballApp, readmeTsBlocks, removeTarballApp, run, writeJson } from "./support/tarballApp.js"
 
 const ENTRIES = ["", "/effect", "/testing", "/utils"].map((subpath) => `@monocloud/auth-web-js${subpath}`)
 const TSC = join(REPO_ROOT, "node_modules/typescript/bin/tsc")
@@ -21,11 +20,6 @@ const machineNode =
     .filter((dir) => dir !== "" && !dir.includes("node_modules"))
     .map((dir) => join(dir, "node"))
     .find((candidate) => existsSync(candidate)) ?? process.execPath
-
-const run = (command: string, args: Array<string>, cwd: string) =>
-  execFileSync(command, args, { cwd, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] }).trim()
-
-const writeJson = (file: string, value: unknown) => writeFileSync(file, JSON.stringify(value, null, 2))
 
 const compilerOptions = (module: string, moduleResolution: string) => ({
   target: "ES2022",
@@ -42,15 +36,10 @@ const compilerOptions = (module: string, moduleResolution: string) => ({
 let app = ""
 
 beforeAll(() => {
-  app = mkdtempSync(join(tmpdir(), "monocloud-app-"))
-  const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", app], REPO_ROOT)
-  writeJson(join(app, "package.json"), { name: "new-app", version: "1.0.0", type: "module", private: true })
-  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(app, tarball.split("\n").at(-1)!)], app)
+  app = createTarballApp()
 }, 180_000)
 
-afterAll(() => {
-  if (app !== "") rmSync(app, { recursive: true, force: true })
-})
+afterAll(() => removeTarballApp(app))
 
 describe("the packed tarball in a new app", () => {
   it("brings effect 4 as the only other package", () => {
@@ -80,10 +69,10 @@ describe("the packed tarball in a new app", () => {
     ["bundler", "esnext"],
     ["node16", "node16"]
   ])("type-checks the README quick starts with moduleResolution %s", (moduleResolution, module) => {
-    const blocks = [...readFileSync(join(REPO_ROOT, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)]
+    const blocks = readmeTsBlocks()
     expect(blocks.length).toBeGreaterThan(1)
     const files = blocks.map((block, index) => {
-      writeFileSync(join(app, `quick-start-${index}.ts`), `export {}\n${block[1]}`)
+      writeFileSync(join(app, `quick-start-${index}.ts`), `export {}\n${block}`)
       return `quick-start-${index}.ts`
     })
     writeFileSync(
