@@ -44,7 +44,9 @@ const config = {
   tenantDomain: useTenant ? tenantDomain : provider.issuer,
   clientId: useTenant ? tenantClientId : "demo-spa",
   // offline_access: the demo's Refresh button needs a refresh token, which a tenant issues only for it
-  scopes: process.env.MONOCLOUD_SCOPES ?? "openid profile email offline_access"
+  scopes: process.env.MONOCLOUD_SCOPES ?? "openid profile email offline_access",
+  // the one origin registered with the provider: the page warns when opened elsewhere (e.g. at localhost)
+  appOrigin
 }
 
 const fail = async (message) => {
