@@ -4,8 +4,8 @@
  * README's quick starts type-checked against the installed declarations with `moduleResolution`
  * `bundler` and `node16` (`skipLibCheck: false`), plus a CommonJS project against `/testing`.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { existsSync, readdirSync, readFileSync, writeFileSync, type Dirent } from "node:fs"
+import { dirname, join, relative } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { REPO_ROOT } from "./support/serve.mjs"
 import { createTarballApp, readmeTsBlocks, removeTarballApp, run, writeJson } from "./support/tarballApp.js"
@@ -48,6 +48,27 @@ describe("the packed tarball in a new app", () => {
     }
     expect(effect.version).toMatch(/^4\./)
     expect(existsSync(join(app, "node_modules/jose"))).toBe(false)
+  })
+
+  it("ships what a user reads and runs, nothing else, and every relative link of its Markdown resolves inside it", () => {
+    const installed = join(app, "node_modules/@monocloud/auth-web-js")
+    const files = (readdirSync(installed, { recursive: true, withFileTypes: true }) as Array<Dirent>)
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(installed, join(entry.parentPath, entry.name)))
+    const topLevel = new Set(files.map((file) => file.split("/")[0]))
+    expect([...topLevel].sort()).toEqual(
+      ["CHANGELOG.md", "LICENSE", "README.md", "dist", "docs", "effect", "package.json", "testing", "utils"].sort()
+    )
+    const markdown = files.filter((file) => file.endsWith(".md"))
+    expect(markdown).toEqual(expect.arrayContaining(["README.md", "docs/README.md", "docs/monocloud-setup.md"]))
+    const broken = markdown.flatMap((file) =>
+      [...readFileSync(join(installed, file), "utf8").matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((link) => link[1]!.split("#")[0]!)
+        .filter((target) => target !== "" && !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(join(installed, dirname(file), target)))
+        .map((target) => `${file} → ${target}`)
+    )
+    expect(broken).toEqual([])
   })
 
   it.each(ENTRIES)(`%s can be imported and required by the machine's Node (${machineNode})`, (entry) => {
