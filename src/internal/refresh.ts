@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
-import type { MonoCloudSession } from "../schemas/Session.js"
+import { Discovery } from "../services/Discovery.js"
 import { InFlight } from "../services/InFlight.js"
 import { RefreshLock } from "../services/RefreshLock.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
@@ -63,14 +63,19 @@ const refreshStored = (request: RefreshRequest) =>
         })
       )
     }
+    // The keys first: once the grant is answered it is spent, and a rotated refresh token it
+    // brought would be lost if its ID token could not be checked for want of keys.
+    if (config.validateIdToken) yield* (yield* Discovery).jwks({ forceRefresh: false })
     const tokens = yield* refreshGrant({
       refreshToken: session.refreshToken,
       scopes: request.scopes ?? (request.resource === undefined ? undefined : key.scopes),
       resource: key.resource
     })
-    const refreshed: MonoCloudSession = yield* sessionFromRefresh(session, tokens, key, request)
+    const { session: refreshed, userInfoFailure } = yield* sessionFromRefresh(session, tokens, key, request)
     yield* (yield* SessionStore).replace(session, refreshed)
     yield* (yield* SessionBroadcast).publish({ type: "refreshed" })
+    // The renewed tokens are stored; the caller still learns that the user's claims are not fresh.
+    if (userInfoFailure !== undefined) return yield* Effect.failCause(userInfoFailure)
     return refreshed
   })
 

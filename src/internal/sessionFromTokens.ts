@@ -5,6 +5,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
@@ -126,7 +127,9 @@ const refreshedIdentityChange = (session: MonoCloudSession, claims: IdTokenClaim
 
 /**
  * The session after a refresh-token grant: the token for `key` replaced, a rotated refresh token
- * and a new ID token (same subject) taken over, the user merged with new claims.
+ * and a new ID token (same subject) taken over, the user merged with new claims. A failed UserInfo
+ * call does not discard the new tokens (the grant is spent, a rotated refresh token would be lost):
+ * the session keeps the earlier UserInfo claims and `userInfoFailure` says why.
  */
 export const sessionFromRefresh = (
   session: MonoCloudSession,
@@ -144,7 +147,10 @@ export const sessionFromRefresh = (
     if (change !== undefined)
       return yield* Effect.fail(new MonoCloudValidationError({ check: "tokenResponse", detail: change }))
     const token = accessTokenRecord(tokens, key, yield* nowSeconds)
-    const userInfo = yield* maybeUserInfo(options.fetchUserInfo, tokens.access_token, token.scopes, session.user.sub)
+    const fetched = yield* Effect.exit(
+      maybeUserInfo(options.fetchUserInfo, tokens.access_token, token.scopes, session.user.sub)
+    )
+    const userInfo = Exit.isSuccess(fetched) ? fetched.value : undefined
     const refreshed: MonoCloudSession = {
       ...session,
       user: {
@@ -156,7 +162,8 @@ export const sessionFromRefresh = (
       ...(tokens.id_token !== undefined ? { idToken: tokens.id_token } : {}),
       ...(tokens.refresh_token !== undefined ? { refreshToken: tokens.refresh_token } : {})
     }
-    return yield* applyHook(refreshed, claims, userInfo, undefined)
+    const stored = yield* applyHook(refreshed, claims, userInfo, undefined)
+    return { session: stored, userInfoFailure: Exit.isFailure(fetched) ? fetched.cause : undefined }
   })
 
 /** The session with UserInfo claims merged into its user. */

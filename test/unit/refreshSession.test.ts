@@ -156,6 +156,35 @@ describe("refreshSession", () => {
     write.mockRestore()
   })
 
+  it("gets the provider's keys before it spends the grant: a key-set failure sends no refresh token", async () => {
+    const { client, server, storage } = await signedInClient({ jwksCacheDuration: 0 })
+    const before = await storage.getItem("mc.session.test-client")
+    const tokenRequests = server.requestsTo("token").length
+    server.expect("jwks", { status: 503, body: "down" })
+    expect(await rejectionOf(client.refreshSession())).toBeInstanceOf(MonoCloudHttpError)
+    expect(server.requestsTo("token")).toHaveLength(tokenRequests)
+    expect(await storage.getItem("mc.session.test-client")).toBe(before)
+  })
+
+  it("keeps the renewed tokens when UserInfo fails after the grant, and says so with the UserInfo error", async () => {
+    const { client, server } = await signedInClient()
+    const before = (await client.getSession())!
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated", accessToken: "renewed" }))
+    server.expect("userinfo", { status: 503, body: "busy" })
+    const error = await rejectionOf(client.refreshSession())
+    expect(error).toBeInstanceOf(MonoCloudHttpError)
+    expect(error).toMatchObject({ endpoint: "userinfo" })
+    const after = (await client.getSession())!
+    expect(after.refreshToken).toBe("rotated")
+    expect(after.accessTokens?.[0]?.accessToken).toBe("renewed")
+    expect(after.user.email).toBe(before.user.email)
+    // the next refresh presents the rotated token, not the spent one
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated-again" }))
+    server.expect("userinfo", server.userInfoReply())
+    await client.refreshSession()
+    expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated")
+  })
+
   it("needs a session and a refresh token", async () => {
     const { client } = await makeTestClient()
     expect(((await rejectionOf(client.refreshSession())) as MonoCloudValidationError).check).toBe("session")
