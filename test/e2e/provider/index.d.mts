@@ -112,6 +112,14 @@ export interface Fault {
   delayMs?: number
   /** Called when a matching request arrives (after `delayMs`); the request is held until the promise it returns settles. */
   until?: () => Promise<unknown>
+  /** Closes the connection without an answer (after `delayMs`/`until`). */
+  drop?: boolean
+  /** Extra response headers with `status` (e.g. `Location` for a redirect). */
+  headers?: Record<string, string>
+  /** `Content-Type` of a `status` answer whose `body` is text (e.g. `text/html`, or truncated JSON). */
+  contentType?: string
+  /** Without `status`: the real JSON answer, changed by this function (e.g. a field removed). */
+  transformJson?: (body: Record<string, unknown>) => unknown
   /** How many requests it applies to (default 1). */
   times?: number
 }
@@ -137,6 +145,8 @@ export interface TestProvider {
   addClient(metadata: ClientMetadata): Promise<void>
   /** Injects a fault for the next matching request(s). */
   failNext(fault: Fault): void
+  /** Drops every fault not used up yet. */
+  clearFaults(): void
   /** Deletes every grant of `sub` with its access/refresh tokens and codes; resolves with the grant count. */
   revokeGrantsFor(sub: string): Promise<number>
   /** Ends every provider (browser) session of `sub`; session-bound tokens die with it. Resolves with the count. */

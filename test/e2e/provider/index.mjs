@@ -191,16 +191,26 @@ export async function startProvider(options = {}) {
       if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1)
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs))
       if (fault.until) await fault.until()
+      if (fault.drop) {
+        ctx.req.socket.destroy()
+        ctx.respond = false
+        return
+      }
       if (fault.status) {
         const origin = ctx.get("Origin")
         if (origin) ctx.set("Access-Control-Allow-Origin", origin)
         ctx.status = fault.status
         ctx.body = fault.body ?? { error: "server_error", error_description: "injected fault" }
+        for (const [name, value] of Object.entries(fault.headers ?? {})) ctx.set(name, value)
+        if (fault.contentType) ctx.type = fault.contentType
         events.record(ctx)
         return
       }
     }
     await next()
+    if (fault?.transformJson && ctx.method !== "OPTIONS" && ctx.body && typeof ctx.body === "object") {
+      ctx.body = fault.transformJson(ctx.body)
+    }
     events.record(ctx)
   })
   provider.use(offlineHtml)
@@ -230,6 +240,9 @@ export async function startProvider(options = {}) {
     },
     failNext(fault) {
       faults.push({ times: 1, ...fault })
+    },
+    clearFaults() {
+      faults.splice(0)
     },
     async revokeGrantsFor(sub) {
       const grants = grantsOf(sub)
