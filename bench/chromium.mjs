@@ -158,7 +158,7 @@ async function startServer(files) {
   }
 }
 
-const withTimeout = (promise, ms, what) => {
+export const withTimeout = (promise, ms, what) => {
   let timer
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)

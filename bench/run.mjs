@@ -4,13 +4,15 @@
 //   2. Effect users' marginal cost: an Effect + Schema + Layer + http app without and with our
 //      signInSilent + getSession,
 //   3. speed: cold construct + first session read, and starting a redirect sign-in (Node +
-//      happy-dom), then the first session read again in headless Chromium (bench/chromium.mjs).
+//      happy-dom), then the first session read again in headless Chromium (bench/chromium.mjs),
+//      and ours and oidc-client-ts against the local authorization server (bench/provider.mjs).
 // Everything runs locally, without network. The bundling and the app sources live in
 // bench/bundles.mjs, shared with bench/size-budget.mjs.
 //
 // Run with `npm run bench` (builds dist/ first) or `node bench/run.mjs` after `npm run build`.
 // Environment knobs (all optional): BENCH_COLD_RUNS, BENCH_URL_WARMUP, BENCH_URL_ITERATIONS,
-// BENCH_URL_BUDGET_MS, BENCH_CHROMIUM_RUNS.
+// BENCH_URL_BUDGET_MS, BENCH_CHROMIUM_RUNS, BENCH_PROVIDER_RUNS, BENCH_PROVIDER_REFRESHES,
+// BENCH_PROVIDER_CONCURRENCY, BENCH_PROVIDER_READ_MS.
 
 import os from "node:os"
 import path from "node:path"
@@ -29,6 +31,7 @@ import {
   typicalApps
 } from "./bundles.mjs"
 import { CHROMIUM_PATH, chromiumApps, runChromium } from "./chromium.mjs"
+import { SDKS as PROVIDER_SDKS, SHORT_TTL_S as PROVIDER_SHORT_TTL_S, runProvider } from "./provider.mjs"
 
 const dist = (file) => path.join(root, "dist", "esm", file)
 
@@ -37,9 +40,16 @@ const URL_WARMUP = intFromEnv("BENCH_URL_WARMUP", 200)
 const URL_ITERATIONS = intFromEnv("BENCH_URL_ITERATIONS", 1000)
 const URL_BUDGET_MS = intFromEnv("BENCH_URL_BUDGET_MS", 10_000)
 const CHROMIUM_RUNS = intFromEnv("BENCH_CHROMIUM_RUNS", 50)
+const PROVIDER_RUNS = intFromEnv("BENCH_PROVIDER_RUNS", 15)
+const PROVIDER_REFRESHES = intFromEnv("BENCH_PROVIDER_REFRESHES", 15)
+const PROVIDER_CONCURRENCY = intFromEnv("BENCH_PROVIDER_CONCURRENCY", 10)
+const PROVIDER_READ_MS = intFromEnv("BENCH_PROVIDER_READ_MS", 300)
 // The most one Chromium page may spend in its timed loop, and the aim for our median (issue).
 const CHROMIUM_PAGE_TIMEOUT_MS = 60_000
 const CHROMIUM_AIM_MEDIAN_MS = 2
+// The most the provider section (3d) may take, and its targets from the issue (ours ÷ oidc-client-ts).
+const PROVIDER_DEADLINE_MS = 180_000
+const PROVIDER_TARGETS = { silentRatio: 0.9, refreshRatio: 1.2 }
 
 const ISSUER = "https://op.example.test"
 const DOMAIN = "op.example.test"
@@ -104,7 +114,8 @@ const versionedPackages = [
   "esbuild",
   "tsup",
   "happy-dom",
-  "playwright-core"
+  "playwright-core",
+  "oidc-provider"
 ]
 const versions = Object.fromEntries(versionedPackages.map((name) => [name, packageVersion(name)]))
 
@@ -596,6 +607,198 @@ async function chromiumSection() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 3d. Against the local provider in Chromium (bench/provider.mjs)
+
+const sorted = (values) => [...values].sort((a, b) => a - b)
+const fmtMs = (n) => fmtFixed(n, 1)
+
+// One row of min / median / p90 / max plus the median over the reference median.
+function spreadRow(name, measured, referenceMedian, format = fmtMs) {
+  if (measured instanceof Error || measured === undefined) {
+    const cell = na(measured === undefined ? "not measured" : reasonOf(measured))
+    return [name, cell, cell, cell, cell, cell]
+  }
+  const values = sorted(measured)
+  const mid = median(values)
+  const ratio = referenceMedian === undefined ? na("no reference") : `${fmtFixed(mid / referenceMedian, 2)}×`
+  return [name, format(values[0]), format(mid), format(percentile(values, 90)), format(values.at(-1)), ratio]
+}
+
+const measurementOf = (run, sdk, key) => {
+  const results = run.results[sdk.key]
+  if (results instanceof Error) return results
+  return results?.[key]
+}
+const medianOf = (measured) =>
+  measured instanceof Error || measured === undefined ? undefined : median(sorted(measured))
+
+const failureOf = (...measured) => {
+  const error = measured.find((value) => value instanceof Error)
+  return error === undefined ? "not measured" : reasonOf(error)
+}
+
+function ratioTarget(label, oursMedian, peerMedian, limit, failure) {
+  if (oursMedian === undefined || peerMedian === undefined) return `${label}: n/a (${failure})`
+  const ratio = oursMedian / peerMedian
+  return `${label}: ${fmtFixed(ratio, 2)}× (${fmtMs(oursMedian)} ms vs ${fmtMs(peerMedian)} ms median), ${ratio <= limit ? "met" : "NOT met"}`
+}
+
+async function providerSection() {
+  const { ours: mine, oidc, auth0: auth0Sdk } = PROVIDER_SDKS
+  const silentTarget = `silent restore ≤ ${PROVIDER_TARGETS.silentRatio}× oidc-client-ts (median)`
+  const refreshTarget = `sequential refresh ≤ ${PROVIDER_TARGETS.refreshRatio}× oidc-client-ts (median per call)`
+  const concurrentTarget = "one token request for any number of concurrent refreshes"
+  let run
+  try {
+    run = await runProvider({
+      runs: PROVIDER_RUNS,
+      refreshCalls: PROVIDER_REFRESHES,
+      concurrency: PROVIDER_CONCURRENCY,
+      readWindowMs: PROVIDER_READ_MS,
+      deadlineMs: PROVIDER_DEADLINE_MS
+    })
+  } catch (error) {
+    run = { results: { ours: error, oidc: error, auth0: error } }
+  }
+  const spreadHeaders = ["SDK", "min ms", "median ms", "p90 ms", "max ms", "median ÷ oidc-client-ts"]
+
+  const silentOurs = measurementOf(run, mine, "silent")
+  const silentPeer = measurementOf(run, oidc, "silent")
+  printTable(
+    `3d. Against the local provider in Chromium: 1. silent restore after a reload (${PROVIDER_RUNS} reloads each, until the session is stored)`,
+    spreadHeaders,
+    [
+      spreadRow(`${mine.name} signInSilent()`, silentOurs, medianOf(silentPeer)),
+      spreadRow(
+        `${mine.name} signInSilent(), empty silent page (URL polling)`,
+        measurementOf(run, mine, "silentPolling"),
+        medianOf(silentPeer)
+      ),
+      spreadRow(`${oidc.name} signinSilent({ forceIframeAuth: true })`, silentPeer, medianOf(silentPeer))
+    ]
+  )
+
+  const refreshOurs = measurementOf(run, mine, "refresh")
+  const refreshPeer = measurementOf(run, oidc, "refresh")
+  printTable(
+    `3d. 2. sequential refresh (${PROVIDER_REFRESHES} back-to-back refresh_token grants in one page, per call)`,
+    spreadHeaders,
+    [
+      spreadRow(`${mine.name} refreshSession()`, refreshOurs, medianOf(refreshPeer)),
+      spreadRow(`${oidc.name} signinSilent() (refresh_token grant)`, refreshPeer, medianOf(refreshPeer))
+    ]
+  )
+
+  const concurrentRow = (name, rounds) => {
+    if (rounds instanceof Error || rounds === undefined) {
+      const cell = na(rounds === undefined ? "not measured" : reasonOf(rounds))
+      return [name, cell, cell, cell, cell, cell, cell]
+    }
+    const requests = sorted(rounds.map((round) => round.tokenRequests))
+    const failed = sorted(rounds.map((round) => round.failed))
+    const times = sorted(rounds.map((round) => round.ms))
+    const range = (values) => (values[0] === values.at(-1) ? String(values[0]) : `${values[0]}–${values.at(-1)}`)
+    const firstError = rounds.find((round) => round.error !== undefined)?.error
+    return [
+      name,
+      range(requests),
+      `${range(failed)}${firstError === undefined ? "" : ` (${firstError})`}`,
+      `${rounds.filter((round) => round.reuse > 0).length} of ${rounds.length}`,
+      fmtMs(times[0]),
+      fmtMs(median(times)),
+      fmtMs(times.at(-1))
+    ]
+  }
+  const concurrentOurs = measurementOf(run, mine, "concurrent")
+  printTable(
+    `3d. 3. ${PROVIDER_CONCURRENCY} concurrent token reads with an expired access token (${PROVIDER_RUNS} rounds, access-token TTL ${PROVIDER_SHORT_TTL_S} s)`,
+    [
+      "SDK",
+      "token requests per round",
+      "failed calls per round",
+      "refresh-token reuse (rounds)",
+      "min ms",
+      "median ms",
+      "max ms"
+    ],
+    [
+      concurrentRow(`${mine.name} getTokens()`, concurrentOurs),
+      concurrentRow(`${oidc.name} signinSilent()`, measurementOf(run, oidc, "concurrent"))
+    ]
+  )
+
+  const readsOurs = measurementOf(run, mine, "reads")
+  const readsRow = (name, measured) => {
+    const row = spreadRow(name, measured, medianOf(readsOurs), fmtInt)
+    return [row[0], row[1], row[2], row[4], row[5]]
+  }
+  printTable(
+    `3d. 4. token reads on a fresh token (calls/s in ${PROVIDER_RUNS} windows of ${PROVIDER_READ_MS} ms, after one untimed window)`,
+    ["SDK", "min calls/s", "median calls/s", "max calls/s", "median ÷ ours"],
+    [
+      readsRow(`${mine.name} getTokens()`, readsOurs),
+      readsRow(`${oidc.name} getUser()`, measurementOf(run, oidc, "reads")),
+      readsRow(`${auth0Sdk.name} getTokenSilently() (seeded cache)`, measurementOf(run, auth0Sdk, "reads"))
+    ]
+  )
+
+  const tripRows = []
+  const trips = (sdk, cases) => {
+    const measured = measurementOf(run, sdk, "roundTrips")
+    for (const [key, label] of cases) {
+      if (measured instanceof Error || measured === undefined) {
+        const cell = na(measured === undefined ? "not measured" : reasonOf(measured))
+        tripRows.push([label, cell, cell])
+      } else tripRows.push([label, String(measured[key].length), measured[key].join(", ")])
+    }
+  }
+  trips(mine, [
+    ["first", `${mine.name}: reload + processCallback() + signInSilent()`],
+    ["second", `${mine.name}: a second signInSilent() in the same page`]
+  ])
+  trips(oidc, [
+    ["first", `${oidc.name}: reload + signinSilent(), no metadata in settings`],
+    ["second", `${oidc.name}: a second signinSilent() in the same page`],
+    ["metadata", `${oidc.name}: reload + signinSilent(), metadata in settings`]
+  ])
+  printTable("3d. 5. provider requests of an app start, in order", ["case", "requests", "routes"], tripRows)
+
+  const info = [
+    run.browserVersion === undefined
+      ? ""
+      : `\nbrowser: Chromium ${run.browserVersion} (${CHROMIUM_PATH}, headless); provider: oidc-provider ${versions["oidc-provider"] ?? "?"} (test/e2e/provider) at ${run.issuer}; pages: ${run.origin}, one browser context per SDK`,
+    'Ours signs in with client spa (callbackPath /callback, silentCallbackPath /silent-callback-post.html, which posts the callback message to its parent); oidc-client-ts with a second client registered for /oidc/callback and /oidc/silent.html. Both sign in with scopes "openid profile email offline_access" and prompt=consent, untimed.'
+  ].filter(Boolean)
+  console.log(info.join("\n"))
+
+  targetLines.push(
+    ratioTarget(
+      silentTarget,
+      medianOf(silentOurs),
+      medianOf(silentPeer),
+      PROVIDER_TARGETS.silentRatio,
+      failureOf(silentOurs, silentPeer)
+    ),
+    ratioTarget(
+      refreshTarget,
+      medianOf(refreshOurs),
+      medianOf(refreshPeer),
+      PROVIDER_TARGETS.refreshRatio,
+      failureOf(refreshOurs, refreshPeer)
+    )
+  )
+  if (concurrentOurs instanceof Error || concurrentOurs === undefined) {
+    targetLines.push(`${concurrentTarget}: n/a (${failureOf(concurrentOurs)})`)
+  } else {
+    const counts = concurrentOurs.map((round) => round.tokenRequests)
+    const met = counts.every((count) => count === 1) && concurrentOurs.every((round) => round.failed === 0)
+    targetLines.push(
+      `${concurrentTarget}: ${PROVIDER_CONCURRENCY} concurrent getTokens() made ${[...new Set(counts)].join(" or ")} token request(s) per round in ${counts.length} rounds, ${met ? "met" : "NOT met"}`
+    )
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function header() {
   console.log("# Auth SDK benchmark: @monocloud/auth-web-js vs peer SPA OIDC SDKs\n")
@@ -673,6 +876,27 @@ function methodNote() {
   afterwards, untimed. "1st run" is the first construction in the fresh page (cold JIT). Requests
   to any host but 127.0.0.1 are aborted and fail the row. The aim from the issue is a median under
   ${CHROMIUM_AIM_MEDIAN_MS} ms for ours.
+- 3d: ours and oidc-client-ts against the repository's local authorization server (oidc-provider,
+  test/e2e/provider) in headless Chromium, one browser context each, pages on one app server on
+  127.0.0.1 (not cross-origin isolated: the silent-sign-in iframe loads the provider's pages, so
+  performance.now() has 100 µs resolution, which is fine for these millisecond figures). Each SDK
+  first signs in by redirect (dev login and consent pages, prompt=consent, scopes openid profile
+  email offline_access), untimed. Times are taken in the page; token and request counts come from
+  the provider's event log. (1) reload, then the prompt=none iframe sign-in until the session is
+  stored: our signInSilent() (first in memory after the reload, so discovery and keys are fetched)
+  vs oidc-client-ts signinSilent({ forceIframeAuth: true }), which also fetches its discovery
+  document after the reload. (2) back-to-back refresh_token grants: our refreshSession() (it also
+  fetches UserInfo, fetchUserinfo defaults to true) vs oidc-client-ts signinSilent() with a stored
+  refresh token. (3) access-token TTL ${PROVIDER_SHORT_TTL_S} s, below our 30 s refreshBeforeExpiry, then N concurrent
+  getTokens() vs N concurrent oidc-client-ts signinSilent(); with refresh-token rotation a refresh
+  token presented twice makes the provider revoke the grant, so oidc-client-ts signs in again
+  (untimed) before each round. (4) calls per second of a tight loop on a fresh token: our
+  getTokens(), oidc-client-ts getUser(), auth0 getTokenSilently() answering from its localStorage
+  cache, seeded in auth0's own cache-key format (auth0's endpoints are Auth0-specific, so it cannot
+  sign in here; any request it made would be aborted and fail its row). (5) the provider requests
+  of an app start, CORS preflights included. Ratios are ours over oidc-client-ts for (1)
+  and (2), the targets from the issue: silent restore ≤ ${PROVIDER_TARGETS.silentRatio}×, sequential refresh ≤ ${PROVIDER_TARGETS.refreshRatio}×, and one
+  token request for any number of concurrent refreshes.
 - Figures are from one run on one machine; compare rows of the same run, not across machines.`)
 }
 
@@ -682,14 +906,15 @@ async function main() {
   await marginalSection()
   await speedSection()
   await chromiumSection()
+  await providerSection()
   targetsSummary()
   methodNote()
 }
 
 const watchdog = setTimeout(() => {
-  console.error("\nbench: giving up after 240 s")
+  console.error("\nbench: giving up after 480 s")
   process.exit(1)
-}, 240_000)
+}, 480_000)
 watchdog.unref()
 
 main()
