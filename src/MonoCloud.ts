@@ -13,6 +13,7 @@ import type { MonoCloudValidationError } from "./MonoCloudError.js"
 import { LocalStorage } from "./storage.js"
 import * as Crypto from "./services/Crypto.js"
 import * as Discovery from "./services/Discovery.js"
+import * as DocumentCache from "./services/DocumentCache.js"
 import * as InFlight from "./services/InFlight.js"
 import * as Navigation from "./services/Navigation.js"
 import * as OidcHttp from "./services/OidcHttp.js"
@@ -40,6 +41,7 @@ export type PlatformServices =
   | PopupWindow.PopupTransport
   | RefreshLock.RefreshLock
   | SessionBroadcast.SessionBroadcast
+  | DocumentCache.DocumentCache
 
 /**
  * Every service an operation may need.
@@ -67,7 +69,7 @@ export type PlatformLayer = Layer.Layer<PlatformServices, never, Config.MonoClou
 export const layerCore: Layer.Layer<
   Discovery.Discovery | InFlight.InFlight,
   never,
-  Config.MonoCloudConfig | OidcHttp.OidcHttp
+  Config.MonoCloudConfig | OidcHttp.OidcHttp | DocumentCache.DocumentCache
 > = Layer.merge(Discovery.layer, InFlight.layer)
 
 /** Web Locks; waiting may last as long as another tab's refresh (bounded by one HTTP time-out) and 5 s of slack. */
@@ -97,7 +99,7 @@ export interface BrowserPlatformOptions {
 /**
  * The browser platform: `fetch`, the session storage (default `localStorage`), `sessionStorage`
  * for pending transactions, Web Crypto, the page's own window, the hidden iframe, popups, Web
- * Locks and `BroadcastChannel`.
+ * Locks, `BroadcastChannel`, and `localStorage` for the provider's public metadata and keys.
  *
  * @since 0.1.0
  * @category layers
@@ -112,7 +114,8 @@ export const layerBrowser = (options: BrowserPlatformOptions = {}): PlatformLaye
     SilentFrame.layerBrowser,
     PopupWindow.layerBrowser,
     lockBrowser,
-    broadcastBrowser
+    broadcastBrowser,
+    DocumentCache.layer(new LocalStorage())
   )
 
 /**

@@ -70,6 +70,7 @@ export {
 export { signOut, type SignOutError, type SignOutOptions, type SignOutRequirements } from "./operations/signOut.js"
 export * as Crypto from "./services/Crypto.js"
 export * as Discovery from "./services/Discovery.js"
+export * as DocumentCache from "./services/DocumentCache.js"
 export * as InFlight from "./services/InFlight.js"
 export * as Navigation from "./services/Navigation.js"
 export * as OidcHttp from "./services/OidcHttp.js"

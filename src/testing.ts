@@ -14,6 +14,7 @@ import type { MonoCloudJsError, MonoCloudTimeoutError } from "./MonoCloudError.j
 import { MonoCloudWebJSClient, testPlatformKey } from "./MonoCloudWebJSClient.js"
 import { MemoryStorage } from "./storage.js"
 import * as Crypto from "./services/Crypto.js"
+import * as DocumentCache from "./services/DocumentCache.js"
 import * as Navigation from "./services/Navigation.js"
 import * as OidcHttp from "./services/OidcHttp.js"
 import * as PopupWindow from "./services/PopupWindow.js"
@@ -64,7 +65,7 @@ export interface TestPlatformOptions {
  * @category testing
  */
 export interface TestPlatform {
-  /** Every platform service, faked: scripted HTTP, memory storage, fake navigation, iframe and popup, tab-local lock, no broadcast. */
+  /** Every platform service, faked: scripted HTTP, memory storage, fake navigation, iframe and popup, tab-local lock, no broadcast, no document cache beyond memory. */
   readonly layer: PlatformLayer
   /** The session's storage. */
   readonly storage: MemoryStorage
@@ -94,7 +95,8 @@ export const makeTestPlatform = (
     SilentFrame.layerTest(options.silentFrame ?? authorizeResponder(server)),
     PopupWindow.layerTest(options.popup ?? authorizeResponder(server)),
     RefreshLock.layerLocal(),
-    SessionBroadcast.layerNoop
+    SessionBroadcast.layerNoop,
+    DocumentCache.layerNone
   )
   return { layer, storage, navigation: navigation.handle }
 }

@@ -13,10 +13,11 @@ export interface TtlCache<A, E, R> {
   readonly get: (forceRefresh: boolean) => Effect.Effect<A, E, R>
 }
 
-/** Makes a cache around `load` whose successes are kept for `ttlMillis`. */
+/** Makes a cache around `load` whose successes are kept for `ttlMillis`; `get(true)` runs `forcedLoad` instead. */
 export const makeTtlCache = <A, E, R>(
   load: Effect.Effect<A, E, R>,
-  ttlMillis: number
+  ttlMillis: number,
+  forcedLoad: Effect.Effect<A, E, R> = load
 ): Effect.Effect<TtlCache<A, E, R>> =>
   Effect.gen(function* () {
     const entry = yield* Ref.make(Option.none<{ readonly value: A; readonly expiresAt: number }>())
@@ -25,20 +26,21 @@ export const makeTtlCache = <A, E, R>(
       const now = yield* Clock.currentTimeMillis
       return Option.filter(yield* Ref.get(entry), (cached) => cached.expiresAt > now)
     })
-    const reload = Effect.gen(function* () {
-      const value = yield* load
-      const now = yield* Clock.currentTimeMillis
-      yield* Ref.set(entry, Option.some({ value, expiresAt: now + ttlMillis }))
-      return value
-    })
+    const reload = (run: Effect.Effect<A, E, R>) =>
+      Effect.gen(function* () {
+        const value = yield* run
+        const now = yield* Clock.currentTimeMillis
+        yield* Ref.set(entry, Option.some({ value, expiresAt: now + ttlMillis }))
+        return value
+      })
     return {
       get: (forceRefresh) =>
         lock.withPermits(1)(
           forceRefresh
-            ? reload
+            ? reload(forcedLoad)
             : Effect.flatMap(
                 fresh,
-                Option.match({ onNone: () => reload, onSome: (cached) => Effect.succeed(cached.value) })
+                Option.match({ onNone: () => reload(load), onSome: (cached) => Effect.succeed(cached.value) })
               )
         )
     }

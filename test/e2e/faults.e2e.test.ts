@@ -68,7 +68,7 @@ const COMMON_FAULTS: ReadonlyArray<readonly [string, FaultSpec, string]> = [
 
 interface Endpoint {
   readonly path: string
-  /** Reload first, so nothing of this endpoint is cached in the page. */
+  /** Reload first, with the kept provider documents removed, so nothing of this endpoint is cached. */
   readonly reload: boolean
   readonly run: (page: Page) => Promise<Outcome<unknown>>
   /** The operation's deadline in ms. */
@@ -124,6 +124,12 @@ const runMatrix = async (
   const rows: Array<Row> = []
   for (const [fault, spec] of faults) {
     if (endpoint.reload) {
+      // a first visit: nothing of the provider's documents kept from an earlier page either
+      await page.evaluate(() => {
+        for (const key of Object.keys(localStorage)) {
+          if (key.startsWith("mc.discovery.") || key.startsWith("mc.jwks.")) localStorage.removeItem(key)
+        }
+      })
       await page.reload()
       await waitForReady(page)
     }

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
 import type { MonoCloudHttpError, MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import * as DiscoveryLayers from "../../src/services/Discovery.js"
 import { Discovery } from "../../src/services/Discovery.js"
+import * as DocumentCache from "../../src/services/DocumentCache.js"
+import { MemoryStorage } from "../../src/storage.js"
 import { engineLayer, scriptedServer } from "./support/engine.js"
 
 const discoveryOf = (server: Parameters<typeof engineLayer>[0], overrides: Parameters<typeof engineLayer>[1] = {}) =>
@@ -222,4 +226,53 @@ describe("Discovery", () => {
       })
     )
   })
+})
+
+describe("Discovery with a document cache (the next page load)", () => {
+  /** One page of the app: the engine over `server`, its documents kept in `kept` (a fresh Discovery, not the engine's). */
+  const pageOf = (server: Parameters<typeof engineLayer>[0], kept: MemoryStorage) =>
+    Discovery.pipe(
+      Effect.provide(
+        Layer.provide(Layer.fresh(DiscoveryLayers.layer), Layer.merge(engineLayer(server), DocumentCache.layer(kept)))
+      )
+    )
+
+  it.effect("a second page load takes metadata and keys from the cache while they are fresh", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer()
+      const kept = new MemoryStorage()
+      const first = yield* pageOf(server, kept)
+      yield* first.jwks({ forceRefresh: false })
+      expect([server.requestsTo("discovery").length, server.requestsTo("jwks").length]).toEqual([1, 1])
+      const second = yield* pageOf(server, kept)
+      expect((yield* second.metadata).issuer).toBe(server.issuer)
+      expect((yield* second.jwks({ forceRefresh: false })).keys).toHaveLength(1)
+      expect([server.requestsTo("discovery").length, server.requestsTo("jwks").length]).toEqual([1, 1])
+      // an unknown key id asks the provider itself, not the kept copy
+      yield* second.jwks({ forceRefresh: true })
+      expect(server.requestsTo("jwks")).toHaveLength(2)
+      // once the kept copies expired, a new page fetches them again
+      yield* TestClock.adjust("301 seconds")
+      yield* (yield* pageOf(server, kept)).jwks({ forceRefresh: false })
+      expect([server.requestsTo("discovery").length, server.requestsTo("jwks").length]).toEqual([2, 3])
+    })
+  )
+
+  it.effect("a kept copy is checked like an answer: garbage or a hostile endpoint is ignored and fetched anew", () =>
+    Effect.gen(function* () {
+      const server = yield* scriptedServer()
+      const kept = new MemoryStorage()
+      const key = `mc.discovery.${server.issuer}`
+      const hostile = { ...server.metadata, authorization_endpoint: "javascript:alert(1)" }
+      for (const planted of ["{not json", JSON.stringify({ expiresAt: 1e15, value: hostile })]) {
+        yield* Effect.promise(() => kept.setItem(key, planted))
+        const metadata = yield* (yield* pageOf(server, kept)).metadata
+        expect(metadata.authorization_endpoint).toBe(server.metadata["authorization_endpoint"])
+      }
+      expect(server.requestsTo("discovery")).toHaveLength(2)
+      expect(JSON.parse((yield* Effect.promise(() => kept.getItem(key)))!).value.authorization_endpoint).toBe(
+        server.metadata["authorization_endpoint"]
+      )
+    })
+  )
 })
