@@ -79,6 +79,8 @@ const options = (silentCallbackPath) => ({
 // The static silent page posts the callback message to its parent (test/e2e's variant), so the
 // answer arrives at once; the second client's silent page is empty and is read by URL polling.
 const client = new MonoCloudWebJSClient(options("/silent-callback-post.html"))
+// The same work as oidc-client-ts, whose loadUserInfo is off by default: no UserInfo request.
+const withoutUserInfo = new MonoCloudWebJSClient({ ...options("/silent-callback-post.html"), fetchUserinfo: false })
 let pollingClient
 ${readLoop}
 window.__bench = {
@@ -86,12 +88,17 @@ window.__bench = {
   signIn: () => client.signIn({ prompt: "consent", returnUrl: "/" }),
   hasRefreshToken: async () => typeof (await client.getSession())?.refreshToken === "string",
   silent: (variant) => {
-    const subject = variant === "polling" ? (pollingClient ??= new MonoCloudWebJSClient(options("/silent-callback.html"))) : client
+    const subject =
+      variant === "polling"
+        ? (pollingClient ??= new MonoCloudWebJSClient(options("/silent-callback.html")))
+        : variant === "withoutUserInfo"
+          ? withoutUserInfo
+          : client
     return timed(async () => {
       if ((await subject.signInSilent()) === undefined) throw new Error("signInSilent resolved without a session")
     })
   },
-  refresh: () => timed(() => client.refreshSession()),
+  refresh: (variant) => timed(() => (variant === "withoutUserInfo" ? withoutUserInfo : client).refreshSession()),
   concurrent: (n) => concurrently(n, () => client.getTokens()),
   reads: (ms) => readLoop(() => client.getTokens(), ms)
 }
@@ -379,7 +386,10 @@ async function measureSigningIn(sdk, { tab, op, app, runs, refreshCalls, concurr
     return samples
   }
   await attempt(results, "silent", () => silentRuns())
-  if (sdk === SDKS.ours) await attempt(results, "silentPolling", () => silentRuns("polling"))
+  if (sdk === SDKS.ours) {
+    await attempt(results, "silentPolling", () => silentRuns("polling"))
+    await attempt(results, "silentWithoutUserInfo", () => silentRuns("withoutUserInfo"))
+  }
 
   // 4. Token reads on a fresh token: no request may reach the token endpoint.
   await attempt(results, "reads", async () => {
@@ -395,16 +405,18 @@ async function measureSigningIn(sdk, { tab, op, app, runs, refreshCalls, concurr
   })
 
   // 2. Sequential refresh: back-to-back refresh_token grants in one page.
-  await attempt(results, "refresh", async () => {
+  const refreshRuns = async (variant) => {
     await ensureRefreshToken()
     const mark = op.events.tokenRequests.length
     const samples = []
-    for (let i = 0; i < refreshCalls; i++) samples.push(await bench(tab, "refresh"))
+    for (let i = 0; i < refreshCalls; i++) samples.push(await bench(tab, "refresh", variant))
     const grants = op.events.tokenRequests.slice(mark)
     if (grants.length !== refreshCalls || grants.some((grant) => !grant.ok || grant.grantType !== "refresh_token"))
       throw new Error(`expected ${refreshCalls} successful refresh_token grants, saw ${JSON.stringify(grants)}`)
     return samples
-  })
+  }
+  await attempt(results, "refresh", () => refreshRuns())
+  if (sdk === SDKS.ours) await attempt(results, "refreshWithoutUserInfo", () => refreshRuns("withoutUserInfo"))
 
   // 3. Concurrent reads with an expired access token. Ours: getTokens() refreshes whatever is about
   // to expire; oidc-client-ts: signinSilent(), its nearest equivalent. A round that lost the grant
