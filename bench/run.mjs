@@ -765,7 +765,8 @@ async function providerSection() {
     }
   }
   trips(mine, [
-    ["first", `${mine.name}: reload + processCallback() + signInSilent()`],
+    ["firstVisit", `${mine.name}: reload + processCallback() + signInSilent(), nothing kept from an earlier page`],
+    ["first", `${mine.name}: reload + processCallback() + signInSilent(), metadata and keys kept (localStorage)`],
     ["second", `${mine.name}: a second signInSilent() in the same page`]
   ])
   trips(oidc, [

@@ -50,7 +50,13 @@ const expiresAtOf = (entry: unknown): number | undefined => {
 export const make = (storage: IStorage): DocumentCacheService => ({
   get: (key) =>
     Effect.gen(function* () {
-      const text = yield* Effect.promise(() => storage.getItem(key).catch(() => null))
+      const text = yield* Effect.promise(async () => {
+        try {
+          return await storage.getItem(key)
+        } catch {
+          return null
+        }
+      })
       if (text === null) return undefined
       let entry: unknown
       try {
@@ -64,9 +70,13 @@ export const make = (storage: IStorage): DocumentCacheService => ({
     }),
   set: (key, value, ttlMillis) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.promise(() =>
-        storage.setItem(key, JSON.stringify({ expiresAt: now + ttlMillis, value })).catch(() => undefined)
-      )
+      Effect.promise(async () => {
+        try {
+          await storage.setItem(key, JSON.stringify({ expiresAt: now + ttlMillis, value }))
+        } catch {
+          // a full or forbidden storage: the documents are fetched again on the next page load
+        }
+      })
     )
 })
 
