@@ -238,7 +238,7 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
 
 /**
  * Normalises the tenant domain to the issuer URL: `https://` is added when no scheme is given,
- * one trailing `/` is dropped, and `http://` is accepted only for `localhost`/`127.0.0.1`.
+ * one trailing `/` is dropped, and `http://` is accepted only for `localhost`, `127.0.0.1` and `[::1]`.
  */
 const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, MonoCloudValidationError> =>
   Effect.suspend(() => {
