@@ -144,6 +144,15 @@ describe("authorizationCode with repeated parameters", () => {
       }
     })
   )
+
+  it.effect("refuses a repeated error before reading it, so neither copy is reported as the provider's answer", () =>
+    Effect.gen(function* () {
+      yield* failsWith(
+        `${REDIRECT}?error=access_denied&error=login_required&state=${STATE}&iss=${ISSUER}`,
+        "callbackResponse"
+      )
+    })
+  )
 })
 
 describe("callbackParams", () => {

@@ -335,6 +335,7 @@ describe("revokeToken", () => {
         ["token_type_hint", "refresh_token"],
         ["client_id", server.clientId]
       ])
+      expect(request!.headers.has("authorization")).toBe(false)
       server.verify()
     })
   )
