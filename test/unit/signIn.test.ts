@@ -6,7 +6,8 @@ import {
   MonoCloudTokenError,
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
-import { answerAuthorize } from "../../src/testing/providerResponses.js"
+import { answerAuthorize, authorizeResponder } from "../../src/testing/providerResponses.js"
+import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { APP_URL, makeTestClient, rejectionOf } from "./support/testClient.js"
 
 const redirectSignIn = async (options: Parameters<typeof makeTestClient>[0] = {}) => {
@@ -247,5 +248,17 @@ describe("signIn (popup)", () => {
       expect((error as MonoCloudJsError).reason).toBe(reason)
       expect(await client.getSession()).toBeUndefined()
     }
+  })
+
+  it("refuses a code exchange that returns no ID token (tokenResponse), storing nothing", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const { client } = await makeTestClient(
+      {},
+      { server, popup: authorizeResponder(server, { token: { idToken: false } }) }
+    )
+    const error = await rejectionOf(client.signIn({ mode: "popup", popup: null }))
+    expect(error).toBeInstanceOf(MonoCloudValidationError)
+    expect((error as MonoCloudValidationError).check).toBe("tokenResponse")
+    expect(await client.getSession()).toBeUndefined()
   })
 })
