@@ -4,6 +4,7 @@ import {
   MonoCloudOPError,
   MonoCloudStorageError,
   MonoCloudTimeoutError,
+  MonoCloudTokenError,
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
 import { authorizeResponder } from "../../src/testing/providerResponses.js"
@@ -98,6 +99,16 @@ describe("refreshSession", () => {
     const error = await rejectionOf(client.refreshSession())
     expect(error).toBeInstanceOf(MonoCloudOPError)
     expect((error as MonoCloudOPError).error).toBe("invalid_grant")
+    expect(await storage.getItem("mc.session.test-client")).toBe(before)
+  })
+
+  it("validates a refreshed ID token like a sign-in's: an expired one is refused and the session kept", async () => {
+    const { client, server, storage } = await signedInClient()
+    const before = await storage.getItem("mc.session.test-client")
+    server.expect("token", await server.tokenReply({ idToken: { exp: 1 } }))
+    const error = await rejectionOf(client.refreshSession())
+    expect(error).toBeInstanceOf(MonoCloudTokenError)
+    expect((error as MonoCloudTokenError).check).toBe("expired")
     expect(await storage.getItem("mc.session.test-client")).toBe(before)
   })
 
