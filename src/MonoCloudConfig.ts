@@ -13,6 +13,7 @@ import type { ApplicationState, CallbackState, MonoCloudSession } from "./schema
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
 import type { UserInfo } from "./schemas/UserInfo.js"
 import type { IStorage } from "./storage.js"
+import { optionTypeProblem } from "./util/optionTypes.js"
 import { ensureLeadingSlash, mergeSpaceSeparated, removeTrailingSlash, splitSpaceSeparated } from "./util/strings.js"
 
 /**
@@ -317,6 +318,9 @@ const resolveOrigins = (origins: ReadonlyArray<string> | undefined) =>
 const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
   const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? "none" : "client_secret_basic")
   if (method === "none") return Effect.succeed({ method } as const)
+  if (method !== "client_secret_basic" && method !== "client_secret_post") {
+    return Effect.fail(invalid("clientAuthMethod must be none, client_secret_basic or client_secret_post"))
+  }
   if (options.clientSecret === undefined || options.clientSecret === "") {
     return Effect.fail(invalid(`clientAuthMethod ${method} needs a clientSecret`))
   }
@@ -333,6 +337,8 @@ export const resolveConfig = (
   options: MonoCloudWebJSClientOptions
 ): Effect.Effect<ResolvedConfig, MonoCloudValidationError> =>
   Effect.gen(function* () {
+    const typeProblem = optionTypeProblem(options)
+    if (typeProblem !== undefined) return yield* Effect.fail(invalid(typeProblem))
     if (typeof options.clientId !== "string" || options.clientId.trim() === "") {
       return yield* Effect.fail(invalid("clientId is required"))
     }

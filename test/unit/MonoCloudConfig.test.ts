@@ -20,6 +20,28 @@ const rejects = (options: Partial<MonoCloudWebJSClientOptions>, mentions: string
   })
 
 describe("resolveConfig", () => {
+  it.effect("names an option of the wrong type instead of throwing (what plain JavaScript may pass)", () =>
+    Effect.gen(function* () {
+      const wrong = (options: Record<string, unknown>) => options as Partial<MonoCloudWebJSClientOptions>
+      yield* rejects(wrong({ tenantDomain: 0 }), "tenantDomain must be of type string")
+      yield* rejects(wrong({ callbackPath: 1 }), "callbackPath must be of type string")
+      yield* rejects(wrong({ resources: [null] }), "resources must be an array")
+      yield* rejects(wrong({ resources: [{ resource: 1 }] }), "resources must be an array")
+      yield* rejects(wrong({ defaultAuthParams: { scopes: 1 } }), "defaultAuthParams.scopes")
+      yield* rejects(
+        wrong({ allowedEndpointOrigins: "https://x.example" }),
+        "allowedEndpointOrigins must be of type string[]"
+      )
+      yield* rejects(
+        wrong({ idTokenSigningAlgorithm: Object.create(null) }),
+        "idTokenSigningAlgorithm must be of type string"
+      )
+      yield* rejects(wrong({ filteredIdTokenClaims: 5 }), "filteredIdTokenClaims must be of type string[]")
+      yield* rejects(wrong({ httpTimeout: "10" }), "httpTimeout must be of type number")
+      yield* rejects(wrong({ clientSecret: "s", clientAuthMethod: "private_key_jwt" }), "clientAuthMethod must be none")
+    })
+  )
+
   describe("issuer", () => {
     it.effect("prepends https:// to a bare domain", () =>
       Effect.gen(function* () {
