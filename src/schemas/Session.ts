@@ -14,8 +14,8 @@ import { UserInfo } from "./UserInfo.js"
  */
 export const AccessToken = Schema.Struct({
   accessToken: Schema.NonEmptyString,
-  /** Expiry in epoch seconds. */
-  accessTokenExpiration: Schema.Number,
+  /** Expiry in epoch seconds (finite: JSON cannot keep NaN or an infinity). */
+  accessTokenExpiration: Schema.Finite,
   /** The scopes the server granted (space-separated). */
   scopes: Schema.String,
   /** Space-separated resource indicators the token was requested for. */

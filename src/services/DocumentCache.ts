@@ -35,10 +35,26 @@ export class DocumentCache extends Context.Service<DocumentCache, DocumentCacheS
   "@monocloud/auth-web-js/DocumentCache"
 ) {}
 
-const expiresAtOf = (entry: unknown): number | undefined => {
-  if (typeof entry !== "object" || entry === null || !("expiresAt" in entry)) return undefined
-  return typeof entry.expiresAt === "number" ? entry.expiresAt : undefined
+/** The value of a stored entry (`{ expiresAt, value }` as JSON) while it is fresh at `now`. */
+const freshValue = (text: string | null, now: number): unknown => {
+  try {
+    const entry: unknown = text === null ? undefined : JSON.parse(text)
+    const expiresAt = (entry as { readonly expiresAt?: unknown } | null | undefined)?.expiresAt
+    return typeof expiresAt === "number" && expiresAt > now ? (entry as { readonly value?: unknown }).value : undefined
+  } catch {
+    return undefined
+  }
 }
+
+/** Runs a storage call; one that throws or rejects gives `undefined`. */
+const quietly = <A>(call: () => Promise<A>) =>
+  Effect.promise(async () => {
+    try {
+      return await call()
+    } catch {
+      return undefined
+    }
+  })
 
 /**
  * A cache over an `IStorage` (the browser platform uses `localStorage`, so the app's tabs share
@@ -49,34 +65,13 @@ const expiresAtOf = (entry: unknown): number | undefined => {
  */
 export const make = (storage: IStorage): DocumentCacheService => ({
   get: (key) =>
-    Effect.gen(function* () {
-      const text = yield* Effect.promise(async () => {
-        try {
-          return await storage.getItem(key)
-        } catch {
-          return null
-        }
-      })
-      if (text === null) return undefined
-      let entry: unknown
-      try {
-        entry = JSON.parse(text)
-      } catch {
-        return undefined
-      }
-      const expiresAt = expiresAtOf(entry)
-      if (expiresAt === undefined || expiresAt <= (yield* Clock.currentTimeMillis)) return undefined
-      return (entry as { readonly value?: unknown }).value
-    }),
+    Effect.flatMap(
+      quietly(() => storage.getItem(key)),
+      (text) => Effect.map(Clock.currentTimeMillis, (now) => freshValue(text ?? null, now))
+    ),
   set: (key, value, ttlMillis) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.promise(async () => {
-        try {
-          await storage.setItem(key, JSON.stringify({ expiresAt: now + ttlMillis, value }))
-        } catch {
-          // a full or forbidden storage: the documents are fetched again on the next page load
-        }
-      })
+      Effect.asVoid(quietly(() => storage.setItem(key, JSON.stringify({ expiresAt: now + ttlMillis, value }))))
     )
 })
 

@@ -28,8 +28,8 @@ import { MemoryStorage, type IStorage } from "../storage.js"
 export interface SessionStoreService {
   /** The stored session, `None` when there is none. */
   readonly get: Effect.Effect<Option.Option<MonoCloudSession>, MonoCloudStorageError | MonoCloudValidationError>
-  /** Stores a new session, whatever is stored now: a sign-in. */
-  readonly set: (session: MonoCloudSession) => Effect.Effect<void, MonoCloudStorageError>
+  /** Stores a new session, whatever is stored now: a sign-in. A session the schema refuses is not stored (`storedData`). */
+  readonly set: (session: MonoCloudSession) => Effect.Effect<void, MonoCloudStorageError | MonoCloudValidationError>
   /**
    * Stores `next` only while the stored session is still `previous` (as read by `get`; `undefined`
    * for none), so a late answer never overwrites a sign-out, a sign-in or another tab's session.
@@ -75,13 +75,22 @@ const decodeStored = (raw: string) =>
     )
   )
 
-const encodeStored = Schema.encodeSync(StoredSession)
+const encodeStored = (session: MonoCloudSession) =>
+  Schema.encodeEffect(StoredSession)({ version: 1, session }).pipe(
+    Effect.mapError(
+      (cause) =>
+        new MonoCloudValidationError({
+          check: "storedData",
+          detail: "The session to store is not valid (see onSessionCreating)",
+          cause
+        })
+    )
+  )
 
 const sessionChanged = () =>
   new MonoCloudValidationError({
     check: "sessionChanged",
-    detail:
-      "The stored session changed while this request ran (a sign-in, a sign-out or another tab): its result was not stored"
+    detail: "The session changed meanwhile (sign-in, sign-out or another tab): the answer was not stored"
   })
 
 /**
@@ -98,19 +107,15 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
   let unsaved: MonoCloudSession | undefined
   /** The stored text each session handed out or written stands for; what a compare-and-set compares. */
   const storedText = new WeakMap<MonoCloudSession, string>()
-  const write = (session: MonoCloudSession) => {
-    const text = encodeStored({ version: 1, session })
-    return store.set(key, text).pipe(
+  /** Writes the session's stored text; a failed write keeps the session in memory (`heldInMemory`). */
+  const write = (session: MonoCloudSession, text: string) =>
+    store.set(key, text).pipe(
       Effect.tap(() =>
         Effect.sync(() => {
           storedText.set(session, text)
           if (unsaved === session) unsaved = undefined
         })
-      )
-    )
-  }
-  const keep = (session: MonoCloudSession) =>
-    write(session).pipe(
+      ),
       Effect.tapError(() =>
         Effect.sync(() => {
           unsaved = session
@@ -126,6 +131,8 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
           })
       )
     )
+  /** Encodes and writes; a session the schema refuses (e.g. an `onSessionCreating` that broke it) is not stored. */
+  const keep = (session: MonoCloudSession) => Effect.flatMap(encodeStored(session), (text) => write(session, text))
   const decodeText = (raw: string) =>
     decodeStored(raw).pipe(Effect.tap((session) => Effect.sync(() => storedText.set(session, raw))))
   const read = store
@@ -147,7 +154,7 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
     get: Effect.suspend(() => {
       const held = unsaved
       if (held === undefined) return read
-      return serially(write(held)).pipe(Effect.exit, Effect.as(Option.some(held)))
+      return serially(keep(held)).pipe(Effect.exit, Effect.as(Option.some(held)))
     }),
     set: (session) => serially(keep(session)),
     replace: (previous, next) =>

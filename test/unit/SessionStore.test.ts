@@ -108,6 +108,24 @@ describe("SessionStore", () => {
     })
   )
 
+  it.effect("refuses to store a session the schema refuses (a NaN expiry, no user), keeping what is stored", () =>
+    Effect.gen(function* () {
+      const { storage, store } = storeOver()
+      yield* store.set(session("user-1"))
+      const before = yield* stored(storage)
+      const broken = [
+        { ...session("user-1"), accessTokens: [{ accessToken: "a", accessTokenExpiration: NaN, scopes: "openid" }] },
+        { accessTokens: [] } as unknown as MonoCloudSession
+      ]
+      for (const next of broken) {
+        const error = yield* Effect.flip(store.set(next))
+        expect(error).toBeInstanceOf(MonoCloudValidationError)
+        expect(error).toMatchObject({ check: "storedData" })
+        expect(yield* stored(storage)).toBe(before)
+      }
+    })
+  )
+
   it.effect("a failed write keeps the new session in memory, marked heldInMemory, and writes it on the next read", () =>
     Effect.gen(function* () {
       const storage = new MemoryStorage()
