@@ -912,11 +912,12 @@ function methodNote() {
   first signs in by redirect (dev login and consent pages, prompt=consent, scopes openid profile
   email offline_access), untimed. Times are taken in the page; token and request counts come from
   the provider's event log. (1) reload, then the prompt=none iframe sign-in until the session is
-  stored: our signInSilent() (first in memory after the reload, so discovery and keys are fetched)
-  vs oidc-client-ts signinSilent({ forceIframeAuth: true }), which also fetches its discovery
-  document after the reload. (2) back-to-back refresh_token grants: our refreshSession() (it also
-  fetches UserInfo, fetchUserinfo defaults to true) vs oidc-client-ts signinSilent() with a stored
-  refresh token. (3) access-token TTL ${PROVIDER_SHORT_TTL_S} s, below our 30 s refreshBeforeExpiry, then N concurrent
+  stored: our signInSilent() (after the reload it finds the provider's metadata and keys kept in
+  localStorage by the earlier page) vs oidc-client-ts signinSilent({ forceIframeAuth: true }), which
+  fetches its discovery document again. (2) back-to-back refresh_token grants: our refreshSession()
+  (it also fetches UserInfo, fetchUserinfo defaults to true) vs oidc-client-ts signinSilent() with a
+  stored refresh token. For (1) and (2) ours also runs with fetchUserinfo: false, the work
+  oidc-client-ts does by default (loadUserInfo off); the targets are judged on that row. (3) access-token TTL ${PROVIDER_SHORT_TTL_S} s, below our 30 s refreshBeforeExpiry, then N concurrent
   getTokens() vs N concurrent oidc-client-ts signinSilent(); with refresh-token rotation a refresh
   token presented twice makes the provider revoke the grant, so oidc-client-ts signs in again
   (untimed) before each round. (4) calls per second of a tight loop on a fresh token: our
