@@ -64,6 +64,7 @@ describe("resolveConfig", () => {
         expect((yield* resolve({ tenantDomain: "http://localhost:4000" })).issuer).toBe("http://localhost:4000")
         expect((yield* resolve({ tenantDomain: "http://127.0.0.1" })).issuer).toBe("http://127.0.0.1")
         expect((yield* resolve({ tenantDomain: "http://127.0.0.1:8080/" })).issuer).toBe("http://127.0.0.1:8080")
+        expect((yield* resolve({ tenantDomain: "http://[::1]:3001" })).issuer).toBe("http://[::1]:3001")
       })
     )
 

@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/testing/TestClock"
 import type { MonoCloudHttpError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import type { FetchFunction } from "../../src/MonoCloudConfig.js"
 import { make, OidcHttp, urlForErrors } from "../../src/services/OidcHttp.js"
 import { MAX_RESPONSE_LENGTH } from "../../src/util/oidcRequest.js"
 import { engineLayer, scriptedServer } from "./support/engine.js"
@@ -121,6 +122,24 @@ describe("OidcHttp over FetchHttpClient", () => {
       expect(error._tag).toBe("MonoCloudTimeoutError")
       expect((error as MonoCloudTimeoutError).operation).toBe("http")
       expect((error as MonoCloudTimeoutError).timeoutMillis).toBe(2000)
+    })
+  )
+
+  it.effect("aborts the request's signal when its time-out fires, so the browser cancels it", () =>
+    Effect.gen(function* () {
+      const signals: Array<AbortSignal> = []
+      const hanging: FetchFunction = (_input, init) => {
+        if (init.signal) signals.push(init.signal)
+        return new Promise<Response>(() => {})
+      }
+      const fiber = yield* Effect.forkChild(
+        make(hanging, 1_000).execute({ endpoint: "discovery", url: "https://op.example.test/x" }),
+        { startImmediately: true }
+      )
+      yield* TestClock.adjust("1 seconds")
+      expect((yield* Effect.flip(Fiber.join(fiber)))._tag).toBe("MonoCloudTimeoutError")
+      expect(signals).toHaveLength(1)
+      expect(signals[0]!.aborted).toBe(true)
     })
   )
 })

@@ -29,7 +29,8 @@ const failsWith = (url: string, expected: ValidationCheck, iss: IssSupport = "ad
     const error = yield* Effect.flip(check(url, iss))
     expect(error._tag).toBe("MonoCloudValidationError")
     expect((error as MonoCloudValidationError).check).toBe(expected)
-    expect(error.message).not.toContain("the-code")
+    // no secret or request-bound value in the message: code, state (expected or received), nonce
+    for (const value of ["the-code", STATE, "other-state"]) expect(error.message).not.toContain(value)
   })
 
 describe("authorizationCode", () => {
@@ -58,7 +59,7 @@ describe("authorizationCode", () => {
   )
 
   it.effect("fails with state when the state differs", () =>
-    failsWith(callback({ code: "the-code", state: "other", iss: ISSUER }), "state")
+    failsWith(callback({ code: "the-code", state: "other-state", iss: ISSUER }), "state")
   )
 
   it.effect("fails with state when the state is missing", () =>

@@ -44,12 +44,20 @@ describe("onSessionCreating and postCallback", () => {
 
   it("postCallback replaces the default navigation and tells sign-in from sign-out", async () => {
     const states: Array<CallbackState> = []
-    const { client, server, navigation } = await makeTestClient({ postCallback: (state) => void states.push(state) })
+    const urlsSeen: Array<string> = []
+    const { client, server, navigation } = await makeTestClient({
+      postCallback: (state) => {
+        urlsSeen.push(navigation.currentUrl)
+        states.push(state)
+      }
+    })
     await client.signIn({ returnUrl: "/after" })
     navigation.currentUrl = await answerAuthorize(server, navigation.assigned[0]!)
     await client.processCallback()
     expect(navigation.assigned).toHaveLength(1) // no navigation to /after: the hook decides
     expect(states[0]).toMatchObject({ signOut: false, mode: "redirect", returnUrl: `${APP_URL}/after` })
+    // the hook runs on a clean address bar: no code, no state
+    expect(urlsSeen[0]).toBe(`${APP_URL}/`)
     await client.signOut()
     const state = new URL(navigation.assigned.at(-1)!).searchParams.get("state")
     navigation.currentUrl = `${APP_URL}/?state=${state}`

@@ -268,6 +268,16 @@ describe("validateIdToken", () => {
   describe("nonce", () => {
     it.effect("rejects a different nonce", () => failsWith("nonce", { nonce: "other" }, { nonce: "sent" }))
 
+    it.effect("names neither nonce in the message", () =>
+      Effect.gen(function* () {
+        const token = yield* mint({ nonce: "received-nonce-value" })
+        const error = yield* Effect.flip(validate(token, { nonce: "expected-nonce-value" }))
+        expect(error.check).toBe("nonce")
+        expect(error.message).not.toContain("received-nonce-value")
+        expect(error.message).not.toContain("expected-nonce-value")
+      })
+    )
+
     it.effect("rejects a missing nonce when one was sent", () => failsWith("nonce", {}, { nonce: "sent" }))
   })
 

@@ -196,6 +196,20 @@ describe("refreshSession", () => {
     expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated")
   })
 
+  it("refuses UserInfo about another user on refresh: its claims are not merged, the renewed tokens are kept", async () => {
+    const { client, server } = await signedInClient()
+    const before = (await client.getSession())!
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated" }))
+    server.expect("userinfo", server.userInfoReply({ sub: "someone-else", email: "intruder@example.com" }))
+    const error = await rejectionOf(client.refreshSession())
+    expect(error).toBeInstanceOf(MonoCloudValidationError)
+    expect((error as MonoCloudValidationError).check).toBe("userInfoSubject")
+    const after = (await client.getSession())!
+    expect(after.user.sub).toBe(before.user.sub)
+    expect(after.user.email).toBe(before.user.email)
+    expect(after.refreshToken).toBe("rotated")
+  })
+
   it("needs a session and a refresh token", async () => {
     const { client } = await makeTestClient()
     expect(((await rejectionOf(client.refreshSession())) as MonoCloudValidationError).check).toBe("session")
