@@ -42,8 +42,10 @@ export interface SessionStoreService {
   readonly remove: Effect.Effect<void, MonoCloudStorageError>
   /**
    * Calls `listener` whenever another tab writes or removes the stored session (the page's
-   * `storage` event), until the scope closes; nothing outside a browser page. The event comes once
-   * this tab can read the new value, which a `BroadcastChannel` message does not promise.
+   * `storage` event, which comes once this tab can read the new value, as a `BroadcastChannel`
+   * message does not promise), and when this page comes back from the back/forward cache or from
+   * the background, or back online, having perhaps missed such events; until the scope closes.
+   * Nothing outside a browser page.
    */
   readonly watchOtherTabs: (listener: () => void) => Effect.Effect<void, never, Scope.Scope>
 }
@@ -86,6 +88,9 @@ const encodeStored = (session: MonoCloudSession) =>
         })
     )
   )
+
+/** A page restored from the back/forward cache, shown again, or back online may have missed other tabs' writes. */
+const RETURN_EVENTS = ["pageshow", "visibilitychange", "online"] as const
 
 const sessionChanged = () =>
   new MonoCloudValidationError({
@@ -178,10 +183,17 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
               const onStorage = (event: StorageEvent) => {
                 if (event.key === key || event.key === null) listener()
               }
+              const onReturn = (event: Event) => {
+                if (event.type !== "visibilitychange" || document.visibilityState === "visible") listener()
+              }
               window.addEventListener("storage", onStorage)
-              return onStorage
+              for (const type of RETURN_EVENTS) window.addEventListener(type, onReturn)
+              return () => {
+                window.removeEventListener("storage", onStorage)
+                for (const type of RETURN_EVENTS) window.removeEventListener(type, onReturn)
+              }
             }),
-            (onStorage) => Effect.sync(() => window.removeEventListener("storage", onStorage))
+            (stop) => Effect.sync(stop)
           ).pipe(Effect.asVoid)
   }
 }

@@ -95,4 +95,27 @@ describe("MonoCloudWebJSClient.dispose", () => {
       expect((error as MonoCloudJsError).reason).toBe("ClientDisposed")
     }
   })
+
+  it("reads the session again when the page comes back (back/forward cache, shown again, back online)", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const shared = new MemoryStorage()
+    const options = { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }
+    const other = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+    const page = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+    const seen: Array<string | undefined> = []
+    const stop = page.onSessionChange((session) => seen.push(session?.user.sub))
+    await eventually(() => expect(seen).toEqual([undefined]))
+    // while this page slept, another tab signed in and then out: no event reached it
+    await other.signIn({ mode: "popup", popup: null })
+    window.dispatchEvent(new Event("pageshow"))
+    await eventually(() => expect(seen).toEqual([undefined, "user-1"]))
+    await other.signOut({ federatedSignOut: false })
+    window.dispatchEvent(new Event("online"))
+    await eventually(() => expect(seen).toEqual([undefined, "user-1", undefined]))
+    await other.signIn({ mode: "popup", popup: null })
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }))
+    await eventually(() => expect(seen).toEqual([undefined, "user-1", undefined, "user-1"]))
+    stop()
+    await Promise.all([other.dispose(), page.dispose()])
+  })
 })
