@@ -31,13 +31,20 @@ export const getSession: Effect.Effect<MonoCloudSession | undefined, GetSessionE
   (store) => Effect.map(store.get, Option.getOrUndefined)
 )
 
+const reportListenerError = (error: unknown) => {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError
+  if (typeof report === "function") report(error)
+  else console.error(error)
+}
+
 /**
  * Calls `listener` with the current session, then again after every change made in this tab or
  * another one (sign-in, refresh, userinfo update, sign-out), until interrupted. Another tab's
  * change is read once this tab's storage shows it (its `storage` event), not only on its
  * broadcast, so a stale read never reports the wrong session for good; a signal that changed
  * nothing is not reported. A corrupt entry reads as `undefined`; calls never overlap and come in
- * the order of the changes.
+ * the order of the changes. A listener that throws is not unsubscribed: its error is reported like
+ * an uncaught one (`reportError`) and the next change calls it again.
  *
  * @since 0.1.0
  * @category operations
@@ -58,7 +65,12 @@ export const watchSession = (
           const now = JSON.stringify(session ?? null)
           if (now === told) return
           told = now
-          listener(session)
+          try {
+            listener(session)
+          } catch (error) {
+            // A listener that throws stays subscribed; the error goes where the page reports uncaught ones.
+            reportListenerError(error)
+          }
         })
       ),
       Semaphore.withPermit(inOrder)

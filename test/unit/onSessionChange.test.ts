@@ -118,4 +118,30 @@ describe("MonoCloudWebJSClient.dispose", () => {
     stop()
     await Promise.all([other.dispose(), page.dispose()])
   })
+
+  it("keeps a listener that throws subscribed, and reports its error like an uncaught one", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const client = makeTestClient(
+      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" },
+      Layer.merge(makeTestPlatform(server).layer, SessionBroadcast.layerBrowser("mc.events.throwing-listener-test"))
+    )
+    const reported: Array<unknown> = []
+    const originalReport = globalThis.reportError
+    globalThis.reportError = (error: unknown) => void reported.push(error)
+    const seen: Array<string | undefined> = []
+    const boom = new Error("listener bug")
+    try {
+      const stop = client.onSessionChange((session) => {
+        seen.push(session?.user.sub)
+        if (seen.length === 1) throw boom
+      })
+      await eventually(() => expect(reported).toEqual([boom]))
+      await client.signIn({ mode: "popup", popup: null })
+      await eventually(() => expect(seen).toEqual([undefined, "user-1"]))
+      stop()
+    } finally {
+      globalThis.reportError = originalReport
+      await client.dispose()
+    }
+  })
 })
