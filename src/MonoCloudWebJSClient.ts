@@ -14,7 +14,12 @@ import { MonoCloudJsError, type MonoCloudValidationError } from "./MonoCloudErro
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
 import { getSession, watchSession } from "./operations/getSession.js"
-import { getTokens, type GetTokensOptions, type MonoCloudTokens } from "./operations/getTokens.js"
+import {
+  getTokens,
+  type AuthorizedRequestOptions,
+  type GetTokensOptions,
+  type MonoCloudTokens
+} from "./operations/getTokens.js"
 import { processCallback } from "./operations/processCallback.js"
 import { refetchUserInfo } from "./operations/refetchUserInfo.js"
 import { refreshSession, type RefreshOptions } from "./operations/refreshSession.js"
@@ -23,6 +28,7 @@ import { signIn, type SignInOptions } from "./operations/signIn.js"
 import { signInSilent, type SignInSilentOptions } from "./operations/signInSilent.js"
 import { signOut, type SignOutOptions } from "./operations/signOut.js"
 import { popupOrOpen } from "./services/PopupWindow.js"
+import { refusedToken } from "./util/bearerChallenge.js"
 
 /**
  * The key under which `/testing`'s `makeTestClient` hands the client a platform of fakes; not
@@ -108,6 +114,29 @@ export class MonoCloudWebJSClient {
   /** The access token for a resource/scope set, refreshed first when it is missing or about to expire. */
   getTokens(options: GetTokensOptions = {}): Promise<MonoCloudTokens> {
     return this.run(getTokens(options))
+  }
+
+  /**
+   * `fetch` for the app's own API with the session's access token: sends `Authorization: Bearer`
+   * with the token for `tokens` (`resource`/`scopes`, as `getTokens` picks it, refreshed first when
+   * it is about to expire), and when the API answers `401` with `WWW-Authenticate: Bearer
+   * error="invalid_token"` asks for a new token once and sends the request again. Resolves with the
+   * API's response, whatever its status; rejects like `getTokens` when no token can be had, or like
+   * `fetch` on a network failure.
+   */
+  async fetch(input: RequestInfo | URL, init?: RequestInit, tokens: AuthorizedRequestOptions = {}): Promise<Response> {
+    // One copy per attempt: a body can be read only once.
+    const request = new Request(input, init)
+    const send = async (forceRefresh: boolean) => {
+      const { accessToken } = await this.getTokens({ ...tokens, forceRefresh })
+      const attempt = request.clone()
+      attempt.headers.set("authorization", `Bearer ${accessToken}`)
+      return globalThis.fetch(attempt)
+    }
+    const first = await send(false)
+    if (!refusedToken(first.status, first.headers.get("www-authenticate"))) return first
+    void first.body?.cancel().catch(() => undefined)
+    return send(true)
   }
 
   /** Revokes an access or refresh token at the provider (RFC 7009); the stored session is not changed. */

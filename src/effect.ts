@@ -33,10 +33,12 @@ export {
   type SecurityAlgorithms
 } from "./MonoCloudConfig.js"
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
+export { authorize } from "./operations/authorize.js"
 export { getSession, type GetSessionError, watchSession } from "./operations/getSession.js"
 export { sessionChanges } from "./operations/sessionChanges.js"
 export {
   getTokens,
+  type AuthorizedRequestOptions,
   type GetTokensError,
   type GetTokensOptions,
   type GetTokensRequirements,

@@ -25,7 +25,7 @@ export type {
 } from "./schemas/Session.js"
 export type { Group, UserInfo as UserinfoResponse } from "./schemas/UserInfo.js"
 export type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
-export type { GetTokensOptions, MonoCloudTokens } from "./operations/getTokens.js"
+export type { AuthorizedRequestOptions, GetTokensOptions, MonoCloudTokens } from "./operations/getTokens.js"
 export type { RefreshGrantOptions, RefreshOptions } from "./operations/refreshSession.js"
 export type { SignInOptions } from "./operations/signIn.js"
 export type { SignInSilentOptions } from "./operations/signInSilent.js"

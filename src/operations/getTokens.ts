@@ -25,6 +25,15 @@ export interface GetTokensOptions extends RefreshGrantOptions {
 }
 
 /**
+ * Which access token an authorized request to the app's own API carries (`client.fetch`,
+ * `MonoCloud.authorize`): the one `getTokens` returns for these options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthorizedRequestOptions = Pick<GetTokensOptions, "resource" | "scopes">
+
+/**
  * An access token with the session's ID and refresh tokens.
  *
  * @since 0.1.0

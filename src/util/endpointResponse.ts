@@ -9,20 +9,9 @@ import * as Schema from "effect/Schema"
 import { MonoCloudHttpError, MonoCloudOPError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
 import { type ExecuteRequest, type OidcRequest, type OidcResponse, urlForErrors } from "./oidcRequest.js"
 import { OAuthErrorBody } from "../schemas/TokenResponse.js"
+import { parseChallenge } from "./bearerChallenge.js"
 
 const decodeOAuthError = Schema.decodeUnknownResult(Schema.fromJsonString(OAuthErrorBody))
-
-/** Reads `error`, `error_description` and `error_uri` from a `WWW-Authenticate: Bearer …` challenge. */
-const parseChallenge = (header: string | undefined): OAuthErrorBody | undefined => {
-  if (header === undefined) return undefined
-  const params = Object.fromEntries(
-    [...header.matchAll(/([a-z_]+)="([^"]*)"/gi)].map((match) => [match[1]!.toLowerCase(), match[2]!])
-  )
-  const error = params["error"]
-  return error === undefined || error === ""
-    ? undefined
-    : { error, error_description: params["error_description"], error_uri: params["error_uri"] }
-}
 
 const opError = (body: OAuthErrorBody, status: number) =>
   new MonoCloudOPError({

@@ -1,6 +1,7 @@
 /**
  * The error channel and the requirements of every operation are API: these type tests pin them.
  */
+import type * as HttpClient from "effect/http/HttpClient"
 import { describe, expectTypeOf, it } from "vitest"
 import type { ErrorOf, NeedsOf } from "./support/effectTypes.js"
 import * as MonoCloud from "../../src/effect.js"
@@ -39,6 +40,16 @@ describe("operation error channels", () => {
     >()
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.getTokens>>>().toEqualTypeOf<
       ServerErrors | MonoCloudStorageError | MonoCloudTokenError
+    >()
+  })
+  it("authorize: the client's own errors and requirements, plus getTokens'", () => {
+    const _authorized = (client: HttpClient.HttpClient.With<"client error", "client requirement">) =>
+      MonoCloud.authorize()(client)
+    expectTypeOf<ReturnType<typeof _authorized>>().toEqualTypeOf<
+      HttpClient.HttpClient.With<
+        "client error" | MonoCloud.GetTokensError,
+        "client requirement" | MonoCloud.GetTokensRequirements
+      >
     >()
   })
   it("refetchUserInfo", () => {
