@@ -30,8 +30,10 @@ export {
   type MonoCloudWebJSClientOptions,
   type OnSessionCreating,
   type PostCallback,
+  type ResolvedConfig,
   type SecurityAlgorithms
 } from "./MonoCloudConfig.js"
+export type { PublicJwk, PublicJwks } from "./util/jws.js"
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
 export { authorize } from "./operations/authorize.js"
 export { getSession, type GetSessionError, watchSession } from "./operations/getSession.js"

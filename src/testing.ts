@@ -29,6 +29,7 @@ import type { ScriptedAuthorizationServer } from "./testing/ScriptedAuthorizatio
 export * from "./testing/providerResponses.js"
 export * from "./testing/ScriptedAuthorizationServer.js"
 export * from "./testing/TokenMinter.js"
+export type { PublicJwk, PublicJwks } from "./util/jws.js"
 export { makeTestNavigation, type PostedMessage, type TestNavigationHandle } from "./services/Navigation.js"
 
 /**
@@ -41,7 +42,14 @@ export const layerScriptedHttp = (
   server: ScriptedAuthorizationServer
 ): Layer.Layer<OidcHttp.OidcHttp, never, MonoCloudConfig> => OidcHttp.layerFetch(server.fetch)
 
-type Respond = (url: string) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
+/**
+ * How a fake iframe or popup answers an authorize URL: with the callback URL the provider would
+ * redirect to, or with the failure a real window would end in.
+ *
+ * @since 0.1.0
+ * @category testing
+ */
+export type Respond = (url: string) => Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError>
 
 /**
  * Options of {@link makeTestPlatform}.

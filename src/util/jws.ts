@@ -5,7 +5,12 @@
  */
 import { base64UrlDecode } from "./base64url.js"
 
-/** A JSON Web Key as published in a key set. */
+/**
+ * A JSON Web Key as published in a key set (RFC 7517): the members key selection reads, others kept.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface PublicJwk {
   readonly kty?: unknown
   readonly kid?: unknown
@@ -16,7 +21,12 @@ export interface PublicJwk {
   readonly [member: string]: unknown
 }
 
-/** A JSON Web Key Set. */
+/**
+ * A JSON Web Key Set.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface PublicJwks {
   readonly keys: ReadonlyArray<PublicJwk>
 }
