@@ -26,6 +26,7 @@ import {
  * const api = (yield* HttpClient.HttpClient).pipe(MonoCloud.authorize({ resource: "https://api.example.com" }))
  * const response = yield* api.get("https://api.example.com/orders")
  *
+ * @see {@link https://www.rfc-editor.org/rfc/rfc6750#section-3.1 | RFC 6750 §3.1} (the `invalid_token` challenge)
  * @since 0.1.0
  * @category operations
  */

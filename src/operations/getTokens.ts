@@ -66,6 +66,7 @@ export type GetTokensRequirements = RefreshSessionRequirements
  * Returns the access token for `resource`/`scopes` (default: the sign-in token), refreshing it
  * first when it is missing, expires within the margin, or `forceRefresh` is set.
  *
+ * @see {@link https://www.rfc-editor.org/rfc/rfc8707 | RFC 8707} (resource indicators)
  * @since 0.1.0
  * @category operations
  */

@@ -84,6 +84,9 @@ export type ProcessCallbackRequirements =
  * iframe, a callback that is not this window's own is handed to the opener or parent with a
  * `postMessage` restricted to the app's origin.
  *
+ * @see {@link https://www.rfc-editor.org/rfc/rfc9207 | RFC 9207} (the `iss` parameter)
+ * @see {@link https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation | OpenID Connect Core §3.1.3.7} (ID token validation)
+ * @see {@link https://www.rfc-editor.org/rfc/rfc9700 | RFC 9700} (no code or token left in the address bar)
  * @since 0.1.0
  * @category operations
  */

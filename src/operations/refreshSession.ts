@@ -62,6 +62,9 @@ export type RefreshSessionRequirements =
  * `getSession`. Fails with `MonoCloudOPError` (e.g. `invalid_grant`) when the provider refuses
  * the refresh token; on any failure the stored session is left exactly as it was.
  *
+ * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-6 | RFC 6749 §6} (refreshing an access token)
+ * @see {@link https://www.rfc-editor.org/rfc/rfc9700 | RFC 9700} (refresh token protection and rotation)
+ * @see {@link https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse | OpenID Connect Core §12.2} (the refreshed ID token)
  * @since 0.1.0
  * @category operations
  */

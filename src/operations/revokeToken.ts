@@ -30,6 +30,7 @@ export type RevokeTokenRequirements = MonoCloudConfig | OidcHttp | Discovery
  * Revokes an access or refresh token at the provider's revocation endpoint. The stored session
  * is not changed; revoke the refresh token before a local-only sign-out to end offline access.
  *
+ * @see {@link https://www.rfc-editor.org/rfc/rfc7009 | RFC 7009} (token revocation)
  * @since 0.1.0
  * @category operations
  */

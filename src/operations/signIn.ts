@@ -126,6 +126,9 @@ export type SignInRequirements =
  * Signs the user in. Redirect mode stores the transaction (keyed by its `state`) and navigates
  * away; popup mode resolves with the new session once the popup's callback was processed.
  *
+ * @see {@link https://www.rfc-editor.org/rfc/rfc6749#section-4.1 | RFC 6749 §4.1} (authorization code grant)
+ * @see {@link https://www.rfc-editor.org/rfc/rfc7636 | RFC 7636} (PKCE)
+ * @see {@link https://www.rfc-editor.org/rfc/rfc9700 | RFC 9700} (OAuth 2.0 security best current practice)
  * @since 0.1.0
  * @category operations
  */

@@ -70,6 +70,7 @@ export type SignInSilentRequirements =
  * started from: after a sign-out or another sign-in meanwhile it fails with
  * `MonoCloudValidationError` (`sessionChanged`). On failure the stored session is untouched.
  *
+ * @see {@link https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest | OpenID Connect Core §3.1.2.1} (`prompt=none`)
  * @since 0.1.0
  * @category operations
  */

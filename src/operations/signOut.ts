@@ -124,6 +124,7 @@ export type SignOutRequirements =
  * `id_token_hint`, `post_logout_redirect_uri` and a `state` that the callback must return. A
  * local-only sign-out goes to `returnUrl` when one is given.
  *
+ * @see {@link https://openid.net/specs/openid-connect-rpinitiated-1_0.html | OpenID Connect RP-Initiated Logout 1.0}
  * @since 0.1.0
  * @category operations
  */
