@@ -18,7 +18,9 @@ import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
-import type { MonoCloudError } from "../MonoCloudError.js"
+import type { MonoCloudError, MonoCloudOPError } from "../MonoCloudError.js"
+import { refreshStoredSession } from "../internal/refresh.js"
+import type { RefreshLock } from "../services/RefreshLock.js"
 
 /**
  * Options of `signInSilent`.
@@ -41,6 +43,14 @@ export interface SignInSilentOptions {
    * stored session is kept.
    */
   readonly allowUserSwitch?: boolean | undefined
+  /**
+   * When the provider answers `login_required` or `interaction_required` (as it does when the
+   * browser keeps its cookie from the frame) and the stored session has a refresh token, restore
+   * the session through the refresh grant instead. Default `false`: such an answer fails with
+   * `MonoCloudOPError`. A refresh token the provider refuses (`invalid_grant`) fails with that error:
+   * the user is signed out.
+   */
+  readonly fallBackToRefreshToken?: boolean | undefined
 }
 
 /**
@@ -58,7 +68,19 @@ export type SignInSilentError = MonoCloudError
  * @category models
  */
 export type SignInSilentRequirements =
-  MonoCloudConfig | Crypto | OidcHttp | Discovery | InFlight | SessionBroadcast | SessionStore | SilentFrame
+  | MonoCloudConfig
+  | Crypto
+  | OidcHttp
+  | Discovery
+  | InFlight
+  | RefreshLock
+  | SessionBroadcast
+  | SessionStore
+  | SilentFrame
+
+/** The provider's "ask the user" answers that a refresh token can stand in for. */
+const needsTheUser = (error: MonoCloudError): error is MonoCloudOPError =>
+  error._tag === "MonoCloudOPError" && (error.error === "login_required" || error.error === "interaction_required")
 
 /**
  * Asks the provider, in a hidden iframe with `prompt=none`, whether the user is still signed in;
@@ -68,7 +90,9 @@ export type SignInSilentRequirements =
  * does not finish within `silentTimeout`; the keys are fetched while the frame runs. Concurrent calls
  * with the same options share one iframe. The answer is stored only over the session the call
  * started from: after a sign-out or another sign-in meanwhile it fails with
- * `MonoCloudValidationError` (`sessionChanged`). On failure the stored session is untouched.
+ * `MonoCloudValidationError` (`sessionChanged`). On failure the stored session is untouched. With
+ * `fallBackToRefreshToken`, a `login_required` or `interaction_required` answer is followed by the
+ * refresh grant when the session has a refresh token.
  *
  * @see {@link https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest | OpenID Connect Core §3.1.2.1} (`prompt=none`)
  * @since 0.1.0
@@ -86,7 +110,7 @@ export const signInSilent: (
         Effect.map(Option.getOrUndefined),
         Effect.orElseSucceed(() => undefined)
       )
-      const { allowUserSwitch, ...params } = options
+      const { allowUserSwitch, fallBackToRefreshToken: _fallBack, ...params } = options
       const request = yield* buildAuthorizationRequest(
         { ...params, idTokenHint: options.idTokenHint ?? current?.idToken, prompt: "none" },
         { mode: "silent", redirectUri: config.silentRedirectUri, appState: options.appState }
@@ -111,5 +135,20 @@ export const signInSilent: (
       }
       return session
     })
-    return yield* (yield* InFlight).share(`signInSilent:${JSON.stringify(options)}`, run)
+    const orRefresh = run.pipe(
+      Effect.catchIf(needsTheUser, (refused) =>
+        Effect.gen(function* () {
+          const stored = yield* (yield* SessionStore).get.pipe(Effect.orElseSucceed(() => Option.none()))
+          if (Option.isNone(stored) || stored.value.refreshToken === undefined) return yield* Effect.fail(refused)
+          return yield* refreshStoredSession({
+            resource: options.resource,
+            scopes: options.scopes,
+            onlyIfStale: false,
+            fetchUserInfo: config.fetchUserinfo
+          })
+        })
+      )
+    )
+    const shared = options.fallBackToRefreshToken === true ? orRefresh : run
+    return yield* (yield* InFlight).share(`signInSilent:${JSON.stringify(options)}`, shared)
   })

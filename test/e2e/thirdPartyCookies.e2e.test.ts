@@ -5,7 +5,7 @@
  * is a third-party cookie in that frame, which browsers that block third-party cookies withhold.
  * The SDK sees the same either way: the frame is answered `login_required` at once instead of the
  * app waiting out its time-out, and an app holding a refresh token still restores the session
- * through `getTokens()`.
+ * through `getTokens()`, or through `signInSilent({ fallBackToRefreshToken: true })`.
  */
 import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
@@ -61,6 +61,11 @@ describe("the provider cookie kept from the silent frame (third-party cookies bl
       expect(silent).toMatchObject({ ok: false, error: { isOPError: true, error: "login_required" } })
       expect(silent.ms).toBeLessThan(3_000)
       expect((await getSession(page))?.user.sub).toBe(signedIn?.user.sub)
+
+      // opted in, signInSilent() restores through the refresh token instead
+      const restored = await call(page, () => window.client!.signInSilent({ fallBackToRefreshToken: true }))
+      expect(restored.user.sub).toBe(signedIn?.user.sub)
+      expect(restored.refreshToken).not.toBe(signedIn?.refreshToken)
 
       // after a reload the stored session and its refresh token carry on without the frame
       await page.reload()

@@ -76,6 +76,38 @@ describe("signInSilent", () => {
     expect((await context.client.getSession())?.user.sub).toBe("user-2")
   })
 
+  it("with fallBackToRefreshToken, restores through the refresh grant when the provider needs the user", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const context = await signedInClient(
+      { fetchUserinfo: false },
+      { server, silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: "login_required" })) }
+    )
+    // the plain call reports the provider's answer
+    expect(await rejectionOf(context.client.signInSilent())).toMatchObject({ error: "login_required" })
+    server.expect("token", await server.tokenReply({ refreshToken: "rotated", accessToken: "restored" }))
+    const session = await context.client.signInSilent({ fallBackToRefreshToken: true })
+    expect(session.refreshToken).toBe("rotated")
+    expect(session.accessTokens?.[0]?.accessToken).toBe("restored")
+    expect(server.requestsTo("token").at(-1)?.form?.get("grant_type")).toBe("refresh_token")
+    // a refresh token the provider refuses means signed out
+    server.expect("token", server.oauthError("invalid_grant", "grant request is invalid"))
+    const refused = await rejectionOf(context.client.signInSilent({ fallBackToRefreshToken: true }))
+    expect(refused).toBeInstanceOf(MonoCloudOPError)
+    expect((refused as MonoCloudOPError).error).toBe("invalid_grant")
+  })
+
+  it("with fallBackToRefreshToken but no stored session, reports the provider's answer", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const { client } = await makeTestClient(
+      {},
+      { server, silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: "login_required" })) }
+    )
+    expect(await rejectionOf(client.signInSilent({ fallBackToRefreshToken: true }))).toMatchObject({
+      error: "login_required"
+    })
+    expect(server.requestsTo("token")).toHaveLength(0)
+  })
+
   it("rejects with MonoCloudTimeoutError when the frame never answers, keeping the session", async () => {
     const context = await signedInClient(
       {},

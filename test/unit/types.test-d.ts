@@ -88,6 +88,7 @@ describe("operation requirements", () => {
     >()
     expectTypeOf<NeedsOf<ReturnType<typeof MonoCloud.signInSilent>>>().toEqualTypeOf<
       | MonoCloud.MonoCloudConfig
+      | MonoCloud.RefreshLock.RefreshLock
       | MonoCloud.SessionStore.SessionStore
       | MonoCloud.Discovery.Discovery
       | MonoCloud.OidcHttp.OidcHttp
