@@ -6,6 +6,10 @@ import {
   MonoCloudTokenError,
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
+import * as Layer from "effect/Layer"
+import * as TransactionStore from "../../src/services/TransactionStore.js"
+import { MemoryStorage } from "../../src/storage.js"
+import { makeTestClient as makeTestClientOn, makeTestPlatform } from "../../src/testing.js"
 import { answerAuthorize, authorizeResponder } from "../../src/testing/providerResponses.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { APP_URL, makeTestClient, rejectionOf } from "./support/testClient.js"
@@ -196,6 +200,26 @@ describe("signIn (redirect) and processCallback", () => {
     expect(error).toBeInstanceOf(MonoCloudValidationError)
     expect((error as MonoCloudValidationError).check).toBe("returnUrl")
     expect(navigation.assigned).toHaveLength(0)
+  })
+
+  it("checks the return URL again after the callback: a transaction tampered with in storage goes nowhere else", async () => {
+    const server = await makeScriptedAuthorizationServer()
+    const transactions = new MemoryStorage()
+    const platform = makeTestPlatform(server, { url: `${APP_URL}/` })
+    const client = makeTestClientOn(
+      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL },
+      Layer.merge(platform.layer, TransactionStore.layer(transactions))
+    )
+    await client.signIn({ returnUrl: "/after" })
+    const state = new URL(platform.navigation.assigned[0]!).searchParams.get("state")
+    const key = `mc.txn.${server.clientId}.${state}`
+    const stored = JSON.parse((await transactions.getItem(key))!)
+    await transactions.setItem(key, JSON.stringify({ ...stored, returnUrl: "https://evil.example/steal" }))
+    platform.navigation.currentUrl = await answerAuthorize(server, platform.navigation.assigned[0]!)
+    const error = await rejectionOf(client.processCallback())
+    expect(error).toBeInstanceOf(MonoCloudValidationError)
+    expect((error as MonoCloudValidationError).check).toBe("returnUrl")
+    expect(platform.navigation.assigned).toHaveLength(1) // only the authorize URL
   })
 
   it("refuses a redirect sign-in inside an iframe", async () => {
