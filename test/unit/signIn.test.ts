@@ -194,6 +194,20 @@ describe("signIn (redirect) and processCallback", () => {
     expect(await client.getSession()).toBeUndefined()
   })
 
+  it("cleans the address bar before the code exchange, and it stays clean when the exchange fails", async () => {
+    const { client, server, navigation, authorizeUrl } = await redirectSignIn()
+    const state = new URL(authorizeUrl).searchParams.get("state")!
+    const urlsAtExchange: Array<string> = []
+    server.expect("token", () => {
+      urlsAtExchange.push(navigation.currentUrl)
+      return { status: 500, body: "down" }
+    })
+    navigation.currentUrl = `${APP_URL}/callback?code=test-code&state=${state}&iss=${encodeURIComponent(server.issuer)}`
+    expect(await rejectionOf(client.processCallback())).toMatchObject({ reason: "StatusCode" })
+    expect(urlsAtExchange).toEqual([`${APP_URL}/callback`])
+    expect(navigation.currentUrl).toBe(`${APP_URL}/callback`)
+  })
+
   it("refuses a cross-origin returnUrl before navigating", async () => {
     const { client, navigation } = await makeTestClient()
     const error = await rejectionOf(client.signIn({ returnUrl: "https://evil.example/steal" }))
