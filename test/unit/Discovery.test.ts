@@ -196,7 +196,8 @@ describe("Discovery", () => {
           ["end_session_endpoint", "data:text/html,<script>alert(1)</script>"],
           ["token_endpoint", "http://op.example.test/token"],
           ["jwks_uri", "http://op.example.test/jwks"],
-          ["userinfo_endpoint", "ftp://op.example.test/userinfo"]
+          ["userinfo_endpoint", "ftp://op.example.test/userinfo"],
+          ["revocation_endpoint", "http://op.example.test/revoke"]
         ] as const) {
           const error = yield* refusal({ [member]: value })
           expect(error.check).toBe("discovery")

@@ -74,6 +74,10 @@ describe("authorizationCode", () => {
     failsWith(callback({ code: "the-code", state: STATE, iss: "https://evil.example.test" }), "issuer", "absent")
   )
 
+  it.effect("checks iss before error: a foreign issuer's error answer is refused, not reported as the provider's", () =>
+    failsWith(callback({ error: "access_denied", state: STATE, iss: "https://evil.example.test" }), "issuer")
+  )
+
   it.effect("passes without iss when the provider does not advertise it", () =>
     Effect.gen(function* () {
       expect(yield* check(callback({ code: "the-code", state: STATE }), "false")).toBe("the-code")
