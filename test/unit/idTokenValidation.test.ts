@@ -197,6 +197,17 @@ describe("validateIdToken", () => {
       })
     )
 
+    it.effect("refuses a key Web Crypto cannot import (no exponent) with key, not a defect", () =>
+      Effect.gen(function* () {
+        const token = yield* mint()
+        const published = minter.jwks.keys[0]!
+        const { e: _exponent, ...withoutExponent } = published
+        const broken = { keys: [withoutExponent] }
+        const error = yield* Effect.flip(validate(token, {}, recordingKeys(broken).source))
+        expectCheck(error, "key", token)
+      })
+    )
+
     it.effect("rejects a token signed by another key under the published kid", () =>
       Effect.gen(function* () {
         const token = yield* mint({}, { key: "unknown", kid: minter.currentKid })
