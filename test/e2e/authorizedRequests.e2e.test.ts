@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net"
 import { createRemoteJWKSet, jwtVerify } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { DEFAULT_API } from "./provider/index.mjs"
-import { call, freshUser, signInByRedirect, tokenRequestsSince, useStack } from "./support/sdkApp.js"
+import { call, signedInAsNewUser, tokenRequestsSince, useStack, WITH_REFRESH_TOKEN } from "./support/sdkApp.js"
 
 const stack = useStack()
 
@@ -53,17 +53,14 @@ afterAll(() => api?.close())
 describe("client.fetch", () => {
   it("calls the API with the resource's token, and renews a token the API refuses once", async () => {
     // the sign-in asks for the API (RFC 8707): a refresh can narrow to it later
-    const opened = await stack.open({ resources: [{ resource: DEFAULT_API, scopes: "read:data" }] })
-    const login = freshUser("api")
-    await signInByRedirect(stack, opened.page, {
-      login,
-      logs: opened.logs,
-      signIn: { scopes: "openid profile email offline_access", prompt: "consent" }
+    const { page, login } = await signedInAsNewUser(stack, "api", {
+      client: { resources: [{ resource: DEFAULT_API, scopes: "read:data" }] },
+      signIn: WITH_REFRESH_TOKEN
     })
     const since = Date.now()
     const order = (url: string, resource: string) =>
       call(
-        opened.page,
+        page,
         async ({ url, resource }) => {
           const response = await window.client!.fetch(url, undefined, { resource })
           return { status: response.status, body: (await response.json()) as { sub?: string } }

@@ -10,7 +10,7 @@ import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import type { Fault } from "./provider/index.mjs"
 import { waitForReady } from "./support/browser.js"
-import { attempt, freshUser, signInByRedirect, useStack, type Outcome } from "./support/sdkApp.js"
+import { attempt, signedInAsNewUser, useStack, WITH_REFRESH_TOKEN, type Outcome } from "./support/sdkApp.js"
 
 /** Short deadlines keep the matrix quick: each request 3 s, a whole silent sign-in 4 s. */
 const HTTP_TIMEOUT_S = 3
@@ -95,15 +95,11 @@ const ENDPOINTS: Record<string, Endpoint> = {
 }
 
 /** A context signed in by redirect with a refresh token, its client on the matrix's short deadlines. */
-const signedIn = async (prefix: string) => {
-  const opened = await stack.open({ httpTimeout: HTTP_TIMEOUT_S, silentTimeout: SILENT_TIMEOUT_S })
-  await signInByRedirect(stack, opened.page, {
-    login: freshUser(prefix),
-    logs: opened.logs,
-    signIn: { scopes: "openid profile email offline_access", prompt: "consent" }
+const signedIn = (prefix: string) =>
+  signedInAsNewUser(stack, prefix, {
+    client: { httpTimeout: HTTP_TIMEOUT_S, silentTimeout: SILENT_TIMEOUT_S },
+    signIn: WITH_REFRESH_TOKEN
   })
-  return opened
-}
 
 const storedSession = (page: Page) => page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)
 

@@ -13,9 +13,11 @@ import {
   getSession,
   openTab,
   signInByRedirect,
+  signedInAsNewUser,
   signOutByRedirect,
   tokenRequestsSince,
-  useStack
+  useStack,
+  WITH_REFRESH_TOKEN
 } from "./support/sdkApp.js"
 
 const stack = useStack()
@@ -23,16 +25,7 @@ const stack = useStack()
 const SESSION_KEY = "mc.session.spa"
 
 /** A fresh context signed in by redirect as a new user, with a refresh token. */
-const signedIn = async (prefix: string) => {
-  const opened = await stack.open()
-  const login = freshUser(prefix)
-  const session = await signInByRedirect(stack, opened.page, {
-    login,
-    logs: opened.logs,
-    signIn: { scopes: "openid profile email offline_access", prompt: "consent" }
-  })
-  return { ...opened, login, session }
-}
+const signedIn = (prefix: string) => signedInAsNewUser(stack, prefix, { signIn: WITH_REFRESH_TOKEN })
 
 /** A gate the provider holds requests on (`until`) until the test opens it; `arrived` resolves with the first. */
 const gate = () => {
@@ -91,7 +84,7 @@ describe("a late answer", () => {
     const second = await signInByRedirect(stack, other, {
       login: freshUser("late-tabs-second"),
       logs,
-      signIn: { scopes: "openid profile email offline_access", prompt: "consent" }
+      signIn: WITH_REFRESH_TOKEN
     })
     expect(second.user.sub).not.toBe(first.user.sub)
     const storedSecond = await other.evaluate((key) => localStorage.getItem(key), SESSION_KEY)

@@ -9,10 +9,10 @@ import { waitForReady } from "./support/browser.js"
 import {
   attempt,
   call,
-  freshUser,
   getSession,
   openTab,
   signInByRedirect,
+  signedInAsNewUser,
   tokenFor,
   tokenRequestsSince,
   useStack
@@ -23,12 +23,7 @@ const stack = useStack()
 const SIGN_IN_SCOPES = "openid profile email"
 
 /** A fresh context signed in by redirect as a new user. */
-const signedIn = async (prefix: string) => {
-  const opened = await stack.open()
-  const login = freshUser(prefix)
-  const session = await signInByRedirect(stack, opened.page, { login, logs: opened.logs })
-  return { ...opened, login, session }
-}
+const signedIn = (prefix: string) => signedInAsNewUser(stack, prefix)
 
 describe("refreshSession", () => {
   it("renews the access token, and a narrowed refresh adds a token under the narrowed key", async () => {

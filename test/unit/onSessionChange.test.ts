@@ -19,6 +19,15 @@ const eventually = async (check: () => void) => {
   }
 }
 
+/** Two tabs of one app sharing their session storage, with no broadcast between them. */
+const tabsWithoutBroadcast = async () => {
+  const server = await makeScriptedAuthorizationServer()
+  const shared = new MemoryStorage()
+  const options = { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }
+  const tab = () => makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+  return [tab(), tab()] as const
+}
+
 describe("MonoCloudWebJSClient.onSessionChange", () => {
   it("reports the session now and after changes in this tab and in another tab, until unsubscribed", async () => {
     const server = await makeScriptedAuthorizationServer()
@@ -58,11 +67,7 @@ describe("MonoCloudWebJSClient.onSessionChange", () => {
   })
 
   it("reads another tab's write on its storage event, even when no broadcast came, and reports a change once", async () => {
-    const server = await makeScriptedAuthorizationServer()
-    const shared = new MemoryStorage()
-    const options = { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }
-    const writer = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
-    const reader = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+    const [writer, reader] = await tabsWithoutBroadcast()
     const seen: Array<string | undefined> = []
     const stop = reader.onSessionChange((session) => seen.push(session?.user.sub))
     await eventually(() => expect(seen).toEqual([undefined]))
@@ -97,11 +102,7 @@ describe("MonoCloudWebJSClient.dispose", () => {
   })
 
   it("reads the session again when the page comes back (back/forward cache, shown again, back online)", async () => {
-    const server = await makeScriptedAuthorizationServer()
-    const shared = new MemoryStorage()
-    const options = { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }
-    const other = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
-    const page = makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
+    const [other, page] = await tabsWithoutBroadcast()
     const seen: Array<string | undefined> = []
     const stop = page.onSessionChange((session) => seen.push(session?.user.sub))
     await eventually(() => expect(seen).toEqual([undefined]))

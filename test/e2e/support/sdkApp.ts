@@ -280,3 +280,21 @@ export const tokenFor = (session: Session, requestedScopes: string) =>
 let users = 0
 /** A login name no other test of this process uses (provider accounts are shared by a file's tests). */
 export const freshUser = (prefix: string): string => `${prefix}-${++users}`
+
+/** The scopes and prompt that give a refresh token: oidc-provider grants `offline_access` only with `prompt=consent`. */
+export const WITH_REFRESH_TOKEN: SignInOptions = { scopes: "openid profile email offline_access", prompt: "consent" }
+
+/**
+ * The app in a fresh context (client options `client`), signed in by redirect as a new user with
+ * the sign-in options `signIn`; resolves with the page, the login name and the session.
+ */
+export async function signedInAsNewUser(
+  stack: ReturnType<typeof useStack>,
+  prefix: string,
+  { client = {}, signIn = {} }: { client?: Partial<ClientOptions>; signIn?: SignInOptions } = {}
+) {
+  const opened = await stack.open(client)
+  const login = freshUser(prefix)
+  const session = await signInByRedirect(stack, opened.page, { login, logs: opened.logs, signIn })
+  return { ...opened, login, session }
+}
