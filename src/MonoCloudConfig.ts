@@ -124,6 +124,13 @@ export interface MonoCloudWebJSClientOptions {
   readonly fetchUserinfo?: boolean | undefined
   /** End the provider session too on sign-out (default `true`). */
   readonly federatedSignOut?: boolean | undefined
+  /**
+   * Push every sign-in's parameters to the provider's pushed authorization request endpoint first
+   * (PAR, RFC 9126) and send only `client_id` and the `request_uri` through the browser. Default
+   * `false`; PAR is used anyway when the provider's metadata requires it. Turn it on for a MonoCloud
+   * application that requires PAR.
+   */
+  readonly pushedAuthorizationRequests?: boolean | undefined
   /** ID token claims left out of `session.user`. */
   readonly filteredIdTokenClaims?: ReadonlyArray<string> | undefined
   /** Popup sign-in/sign-out time-out in seconds (default 600). */
@@ -197,6 +204,7 @@ export interface ResolvedConfig {
   readonly validateIdToken: boolean
   readonly fetchUserinfo: boolean
   readonly federatedSignOut: boolean
+  readonly pushedAuthorizationRequests: boolean
   readonly filteredIdTokenClaims: ReadonlyArray<string>
   readonly authWindowTimeoutMillis: number
   readonly silentTimeoutMillis: number
@@ -372,6 +380,7 @@ export const resolveConfig = (
       validateIdToken: options.validateIdToken ?? true,
       fetchUserinfo: options.fetchUserinfo ?? true,
       federatedSignOut: options.federatedSignOut ?? true,
+      pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
       filteredIdTokenClaims: options.filteredIdTokenClaims ?? DEFAULT_FILTERED_CLAIMS,
       authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
       silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,

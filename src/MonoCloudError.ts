@@ -30,6 +30,14 @@ const withFields = <A extends Record<string, unknown>>() =>
   MonoCloudAuthBaseError as unknown as abstract new (args: A) => MonoCloudAuthBaseError & Readonly<A>
 
 /**
+ * The endpoints the SDK calls; `par` is the pushed authorization request endpoint (RFC 9126).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OidcEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation" | "par"
+
+/**
  * The authorization server answered with an OAuth error: an `error` parameter on the callback URL
  * (`login_required`, `access_denied`, …) or an OAuth error body from an endpoint (`invalid_grant`, …).
  *
@@ -43,6 +51,8 @@ export class MonoCloudOPError extends withFields<{
   readonly errorUri?: string | undefined
   /** The HTTP status when the error came from an endpoint response. */
   readonly status?: number | undefined
+  /** The endpoint that answered with the error; absent for an error on the callback URL. */
+  readonly endpoint?: OidcEndpoint | undefined
 }>() {
   readonly _tag = "MonoCloudOPError"
   override readonly name = "MonoCloudOPError"
@@ -70,8 +80,8 @@ export type HttpFailureReason = "Transport" | "StatusCode" | "Decode" | "TooLarg
  */
 export class MonoCloudHttpError extends withFields<{
   readonly reason: HttpFailureReason
-  /** Which endpoint was called: `discovery`, `jwks`, `token`, `userinfo`, `revocation`. */
-  readonly endpoint: string
+  /** Which endpoint was called. */
+  readonly endpoint: OidcEndpoint
   /** The URL without its query string. */
   readonly url: string
   readonly status?: number | undefined
@@ -118,6 +128,7 @@ export type ValidationCheck =
   | "subject"
   | "sessionChanged"
   | "storedData"
+  | "requestObject"
 
 /**
  * A response, option or stored value failed one of the SDK's checks; `check` names which one.
@@ -250,7 +261,8 @@ export class MonoCloudStorageError extends withFields<{
   readonly key: string
   /**
    * True when a new session could not be written and this tab keeps it in memory instead (until a
-   * later write succeeds or the tab closes), so a rotated refresh token is not lost.
+   * later write succeeds, another tab writes or removes the session, or the tab closes), so a
+   * rotated refresh token is not lost.
    */
   readonly heldInMemory?: boolean | undefined
   readonly cause?: unknown

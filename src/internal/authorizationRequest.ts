@@ -1,6 +1,8 @@
 /**
  * Builds an authorization request (RFC 6749 §4.1.1 with PKCE S256, RFC 7636; OpenID Connect Core
- * §3.1.2.1): the URL to send the browser to and the transaction to keep until the callback.
+ * §3.1.2.1): the URL to send the browser to and the transaction to keep until the callback. With
+ * pushed authorization requests (RFC 9126) the parameters go to the provider over the back channel
+ * first, and the URL carries only `client_id` and the `request_uri` standing for them.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -10,6 +12,9 @@ import { Crypto } from "../services/Crypto.js"
 import { base64UrlEncode } from "../util/base64url.js"
 import { Discovery } from "../services/Discovery.js"
 import { mergeSpaceSeparated, splitSpaceSeparated } from "../util/strings.js"
+import { MonoCloudValidationError } from "../MonoCloudError.js"
+import { requestObjectRequired } from "./requestObject.js"
+import { pushAuthorizationRequest } from "./tokenRequests.js"
 
 /**
  * Per-request authorization parameters.
@@ -56,7 +61,11 @@ export interface AuthorizationRequest {
   readonly transaction: AuthTransaction
 }
 
-/** Builds the authorize URL and its transaction (fresh `state`, `nonce` and PKCE verifier). */
+/**
+ * Builds the authorize URL and its transaction (fresh `state`, `nonce` and PKCE verifier), pushing
+ * the parameters first when the client option or the provider's metadata asks for PAR. Fails
+ * before anything is sent when the provider requires signed request objects.
+ */
 export const buildAuthorizationRequest = (params: AuthorizationParams, flow: FlowContext) =>
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
@@ -91,6 +100,23 @@ export const buildAuthorizationRequest = (params: AuthorizationParams, flow: Flo
     set("code_challenge", codeChallenge)
     set("code_challenge_method", "S256")
     set("state", state)
+    if (metadata.require_signed_request_object === true) return yield* Effect.fail(requestObjectRequired())
+    const pushed = config.pushedAuthorizationRequests || metadata.require_pushed_authorization_requests === true
+    if (pushed) {
+      const endpoint = metadata.pushed_authorization_request_endpoint
+      if (endpoint === undefined) {
+        return yield* Effect.fail(
+          new MonoCloudValidationError({
+            check: "endpoint",
+            detail: "The provider does not advertise a pushed authorization request endpoint"
+          })
+        )
+      }
+      const { request_uri } = yield* pushAuthorizationRequest(endpoint, [...url.searchParams])
+      url.search = ""
+      set("client_id", config.clientId)
+      set("request_uri", request_uri)
+    }
 
     const exchangeResources =
       params.resource === undefined ? config.defaultResources : splitSpaceSeparated(params.resource)

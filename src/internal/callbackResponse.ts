@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import { MonoCloudOPError, MonoCloudValidationError } from "../MonoCloudError.js"
 import type { DiscoveryMetadata } from "../schemas/DiscoveryMetadata.js"
 import { urlBase } from "../util/strings.js"
+import { requestObjectRefusal } from "./requestObject.js"
 
 /** The response parameters of a callback URL: from the query, or from the fragment when the query has none. */
 export const callbackParams = (url: string): URLSearchParams => {
@@ -53,11 +54,13 @@ export const authorizationCode = (
     const error = params.get("error")
     if (error !== null) {
       return Effect.fail(
-        new MonoCloudOPError({
-          error,
-          errorDescription: params.get("error_description") ?? undefined,
-          errorUri: params.get("error_uri") ?? undefined
-        })
+        requestObjectRefusal(
+          new MonoCloudOPError({
+            error,
+            errorDescription: params.get("error_description") ?? undefined,
+            errorUri: params.get("error_uri") ?? undefined
+          })
+        )
       )
     }
     if (params.has("access_token") || params.has("id_token")) {

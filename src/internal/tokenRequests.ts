@@ -1,6 +1,7 @@
 /**
- * Requests to the token, userinfo and revocation endpoints. A public client sends `client_id` in
- * the body (`token_endpoint_auth_method=none`); a confidential one uses its configured method.
+ * Requests to the token, userinfo, revocation and pushed authorization request endpoints. A public
+ * client sends `client_id` in the body (`token_endpoint_auth_method=none`); a confidential one
+ * uses its configured method.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -11,24 +12,24 @@ import {
   type MonoCloudTimeoutError,
   MonoCloudValidationError
 } from "../MonoCloudError.js"
-import { TokenResponse } from "../schemas/TokenResponse.js"
+import { PushedAuthorizationResponse, TokenResponse } from "../schemas/TokenResponse.js"
 import { UserInfo } from "../schemas/UserInfo.js"
 import { Discovery } from "../services/Discovery.js"
 import { OidcHttp } from "../services/OidcHttp.js"
 import { decodeEndpointResponse, requestDocument } from "../util/endpointResponse.js"
+import { requestObjectRefusal } from "./requestObject.js"
 
 type Form = Array<readonly [string, string]>
 
+/** The form and headers that authenticate the client; `client_id` is added unless the form has it. */
 const clientAuthentication = (config: ResolvedConfig, form: Form) => {
   const auth = config.clientAuth
+  const withId: Form = form.some(([name]) => name === "client_id") ? form : [...form, ["client_id", config.clientId]]
   switch (auth.method) {
     case "none":
-      return { form: [...form, ["client_id", config.clientId] as const], headers: {} }
+      return { form: withId, headers: {} }
     case "client_secret_post":
-      return {
-        form: [...form, ["client_id", config.clientId] as const, ["client_secret", auth.secret] as const],
-        headers: {}
-      }
+      return { form: [...withId, ["client_secret", auth.secret] as const], headers: {} }
     case "client_secret_basic": {
       const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+")
       const credentials = btoa(`${encode(config.clientId)}:${encode(auth.secret)}`)
@@ -63,6 +64,25 @@ const postToTokenEndpoint = (form: Form): Effect.Effect<TokenResponse, EndpointR
       { endpoint: "token", url: metadata.token_endpoint, form: authenticated.form, headers: authenticated.headers },
       TokenResponse
     )
+  })
+
+/**
+ * Pushes authorization request parameters to `endpoint` (RFC 9126 §2.1) and returns the
+ * `request_uri` that stands for them; a refusal that asks for a signed request object is reported
+ * as such (see {@link requestObjectRefusal}).
+ */
+export const pushAuthorizationRequest = (
+  endpoint: string,
+  params: Form
+): Effect.Effect<PushedAuthorizationResponse, EndpointRequestError, MonoCloudConfig | OidcHttp> =>
+  Effect.gen(function* () {
+    const authenticated = clientAuthentication(yield* MonoCloudConfig, params)
+    return yield* requestDocument(
+      yield* OidcHttp,
+      { endpoint: "par", url: endpoint, form: authenticated.form, headers: authenticated.headers },
+      PushedAuthorizationResponse,
+      201
+    ).pipe(Effect.mapError((error) => (error._tag === "MonoCloudOPError" ? requestObjectRefusal(error) : error)))
   })
 
 /** Exchanges an authorization code for tokens (RFC 6749 §4.1.3, RFC 7636 §4.5). */

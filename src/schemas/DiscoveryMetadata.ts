@@ -24,6 +24,9 @@ export const DiscoveryMetadata = Schema.StructWithRest(
     userinfo_endpoint: Schema.optional(Url),
     end_session_endpoint: Schema.optional(Url),
     revocation_endpoint: Schema.optional(Url),
+    pushed_authorization_request_endpoint: Schema.optional(Url),
+    require_pushed_authorization_requests: Schema.optional(Schema.Boolean),
+    require_signed_request_object: Schema.optional(Schema.Boolean),
     authorization_response_iss_parameter_supported: Schema.optional(Schema.Boolean),
     code_challenge_methods_supported: Schema.optional(Schema.Array(Schema.String)),
     id_token_signing_alg_values_supported: Schema.optional(Schema.Array(Schema.String))

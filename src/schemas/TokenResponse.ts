@@ -1,5 +1,5 @@
 /**
- * Token endpoint responses (RFC 6749 §5.1, §5.2).
+ * Token endpoint responses (RFC 6749 §5.1, §5.2) and the pushed authorization response (RFC 9126).
  *
  * @since 0.1.0
  */
@@ -32,6 +32,26 @@ export const TokenResponse = Schema.Struct({
  * @category models
  */
 export type TokenResponse = typeof TokenResponse.Type
+
+/**
+ * A pushed authorization response (RFC 9126 §2.2): the `request_uri` that stands for the pushed
+ * parameters at the authorization endpoint, and how long it is valid.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const PushedAuthorizationResponse = Schema.Struct({
+  request_uri: Schema.NonEmptyString,
+  expires_in: PositiveSeconds
+})
+
+/**
+ * A pushed authorization response.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PushedAuthorizationResponse = typeof PushedAuthorizationResponse.Type
 
 /**
  * An OAuth error body (`{ "error": "invalid_grant", … }`).

@@ -1,7 +1,8 @@
 /**
  * A scripted fake OpenID Provider behind a `fetch`-compatible function: it serves discovery and
- * the key set by itself, answers token, userinfo and revocation requests from per-endpoint scripts,
- * records every request, and reports unexpected requests and unused scripts on `verify()`.
+ * the key set by itself, accepts pushed authorization requests (`par`) by itself, answers token,
+ * userinfo and revocation requests from per-endpoint scripts (which override the built-in answers
+ * too), records every request, and reports unexpected requests and unused scripts on `verify()`.
  *
  * @since 0.1.0
  */
@@ -27,7 +28,7 @@ const accessTokenHashOf = async (alg: string, accessToken: string): Promise<stri
  * @since 0.1.0
  * @category testing
  */
-export type ScriptedEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation"
+export type ScriptedEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation" | "par"
 
 /**
  * One request the server received. `endpoint` is `"unknown"` for a URL that is none of the endpoints.
@@ -192,6 +193,8 @@ export interface ScriptedAuthorizationServer {
   readonly unexpected: ReadonlyArray<RecordedRequest>
   /** The requests received by one endpoint. */
   readonly requestsTo: (endpoint: ScriptedEndpoint) => ReadonlyArray<RecordedRequest>
+  /** The parameters pushed for a `request_uri` this server issued at its `par` endpoint. */
+  readonly pushedRequest: (requestUri: string) => URLSearchParams | undefined
   /** Queues the answer to the next request to `endpoint` (first in, first out per endpoint). */
   readonly expect: (endpoint: ScriptedEndpoint, script: Script) => void
   /** Throws an `Error` listing unexpected requests and unused scripts, if any. */
@@ -219,6 +222,7 @@ const defaultMetadata = (issuer: string, alg: MinterAlgorithm): Record<string, u
     jwks_uri: `${base}/jwks`,
     end_session_endpoint: `${base}/logout`,
     revocation_endpoint: `${base}/revoke`,
+    pushed_authorization_request_endpoint: `${base}/par`,
     authorization_response_iss_parameter_supported: true,
     code_challenge_methods_supported: ["S256"],
     id_token_signing_alg_values_supported: [alg],
@@ -239,7 +243,8 @@ const routesOf = (issuer: string, metadata: Readonly<Record<string, unknown>>): 
     ["jwks", metadata.jwks_uri],
     ["token", metadata.token_endpoint],
     ["userinfo", metadata.userinfo_endpoint],
-    ["revocation", metadata.revocation_endpoint]
+    ["revocation", metadata.revocation_endpoint],
+    ["par", metadata.pushed_authorization_request_endpoint]
   ]
   const routes = new Map<string, ScriptedEndpoint>()
   for (const [endpoint, location] of entries) {
@@ -325,6 +330,7 @@ export const makeScriptedAuthorizationServer = async (
   const queues = new Map<ScriptedEndpoint, Array<Script>>()
   const requests: Array<RecordedRequest> = []
   const unexpected: Array<RecordedRequest> = []
+  const pushed = new Map<string, URLSearchParams>()
   let issued = 0
 
   const replyTo = (request: RecordedRequest): ScriptedReply | Promise<ScriptedReply> => {
@@ -332,6 +338,11 @@ export const makeScriptedAuthorizationServer = async (
     if (script !== undefined) return typeof script === "function" ? script(request) : script
     if (request.endpoint === "discovery") return { json: metadata }
     if (request.endpoint === "jwks") return { json: minter.jwks }
+    if (request.endpoint === "par" && request.form !== undefined) {
+      const requestUri = `urn:ietf:params:oauth:request_uri:${pushed.size + 1}`
+      pushed.set(requestUri, request.form)
+      return { status: 201, json: { request_uri: requestUri, expires_in: 60 } }
+    }
     unexpected.push(request)
     return {
       status: 500,
@@ -392,6 +403,7 @@ export const makeScriptedAuthorizationServer = async (
     requests,
     unexpected,
     requestsTo: (endpoint) => requests.filter((request) => request.endpoint === endpoint),
+    pushedRequest: (requestUri) => pushed.get(requestUri),
     expect: (endpoint, script) => {
       if (script instanceof Promise) script.catch(() => undefined)
       queues.set(endpoint, [...(queues.get(endpoint) ?? []), script])

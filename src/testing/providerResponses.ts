@@ -29,6 +29,7 @@ export interface AuthorizeAnswer {
 
 /**
  * The callback URL for an authorize URL, with the token and UserInfo replies scripted on `server`.
+ * An authorize URL with a `request_uri` is read from the parameters pushed to `server`.
  *
  * @since 0.1.0
  * @category testing
@@ -38,7 +39,10 @@ export const answerAuthorize = async (
   authorizeUrl: string,
   answer: AuthorizeAnswer = {}
 ): Promise<string> => {
-  const request = new URL(authorizeUrl).searchParams
+  const sent = new URL(authorizeUrl).searchParams
+  const requestUri = sent.get("request_uri")
+  const request = requestUri === null ? sent : server.pushedRequest(requestUri)
+  if (request === undefined) throw new Error(`answerAuthorize: ${requestUri} was not pushed to the scripted server`)
   const callback = new URL(request.get("redirect_uri") ?? "")
   callback.searchParams.set("state", answer.state ?? request.get("state") ?? "")
   if (answer.iss !== null) callback.searchParams.set("iss", answer.iss ?? server.issuer)

@@ -13,12 +13,13 @@ import { parseChallenge } from "./bearerChallenge.js"
 
 const decodeOAuthError = Schema.decodeUnknownResult(Schema.fromJsonString(OAuthErrorBody))
 
-const opError = (body: OAuthErrorBody, status: number) =>
+const opError = (body: OAuthErrorBody, status: number, endpoint: OidcRequest["endpoint"]) =>
   new MonoCloudOPError({
     error: body.error,
     errorDescription: body.error_description,
     errorUri: body.error_uri,
-    status
+    status,
+    endpoint
   })
 
 /**
@@ -42,9 +43,9 @@ export const decodeEndpointResponse = <A>(
   }
   if (response.status >= 400 && response.status < 500) {
     const body = decodeOAuthError(response.body)
-    if (Result.isSuccess(body)) return Effect.fail(opError(body.success, response.status))
+    if (Result.isSuccess(body)) return Effect.fail(opError(body.success, response.status, request.endpoint))
     const challenge = parseChallenge(response.headers["www-authenticate"])
-    if (challenge !== undefined) return Effect.fail(opError(challenge, response.status))
+    if (challenge !== undefined) return Effect.fail(opError(challenge, response.status, request.endpoint))
   }
   return Effect.fail(
     new MonoCloudHttpError({ reason: "StatusCode", endpoint: request.endpoint, url, status: response.status })

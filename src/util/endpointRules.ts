@@ -13,7 +13,8 @@ const ENDPOINT_MEMBERS = [
   "jwks_uri",
   "userinfo_endpoint",
   "end_session_endpoint",
-  "revocation_endpoint"
+  "revocation_endpoint",
+  "pushed_authorization_request_endpoint"
 ] as const
 
 /**

@@ -5,15 +5,9 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import { MonoCloudHttpError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
+import { MonoCloudHttpError, type MonoCloudTimeoutError, type OidcEndpoint } from "../MonoCloudError.js"
 
-/**
- * The endpoints the SDK calls.
- *
- * @since 0.1.0
- * @category models
- */
-export type OidcEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation"
+export type { OidcEndpoint } from "../MonoCloudError.js"
 
 /**
  * A request to an endpoint: a GET, or a POST of an `application/x-www-form-urlencoded` body.

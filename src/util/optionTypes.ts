@@ -8,7 +8,7 @@
 const KINDS = {
   string:
     "tenantDomain clientId clientSecret clientAuthMethod appUrl callbackPath silentCallbackPath signOutPath idTokenSigningAlgorithm sessionKey",
-  boolean: "validateIdToken fetchUserinfo federatedSignOut",
+  boolean: "validateIdToken fetchUserinfo federatedSignOut pushedAuthorizationRequests",
   number:
     "authWindowTimeout silentTimeout httpTimeout popupWindowWidth popupWindowHeight clockSkew clockTolerance refreshBeforeExpiry jwksCacheDuration metadataCacheDuration",
   function: "fetch postCallback onSessionCreating",

@@ -10,7 +10,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { MonoCloudHttpError, MonoCloudOPError } from "../../src/MonoCloudError.js"
 import { DiscoveryMetadata, JsonWebKeySet } from "../../src/schemas/DiscoveryMetadata.js"
-import { OAuthErrorBody, TokenResponse } from "../../src/schemas/TokenResponse.js"
+import { OAuthErrorBody, PushedAuthorizationResponse, TokenResponse } from "../../src/schemas/TokenResponse.js"
 import { UserInfo } from "../../src/schemas/UserInfo.js"
 import type { OidcEndpoint, OidcRequest, OidcResponse } from "../../src/services/OidcHttp.js"
 import { decodeEndpointResponse } from "../../src/util/endpointResponse.js"
@@ -46,7 +46,8 @@ const SCHEMAS = {
     ]
   },
   jwks: { schema: JsonWebKeySet, keys: ["keys"] },
-  revocation: { schema: OAuthErrorBody, keys: ["error", "error_description", "error_uri"] }
+  revocation: { schema: OAuthErrorBody, keys: ["error", "error_description", "error_uri"] },
+  par: { schema: PushedAuthorizationResponse, keys: ["request_uri", "expires_in"] }
 } as const satisfies Record<OidcEndpoint, { readonly schema: Schema.Top; readonly keys: ReadonlyArray<string> }>
 
 const ERROR_KEYS = ["error", "error_description", "error_uri"]
@@ -115,7 +116,8 @@ const validBody: { readonly [E in OidcEndpoint]: Arbitrary.Arbitrary<unknown> } 
     jwks_uri: "https://op.example.test/jwks"
   })),
   jwks: Arbitrary.schema(JsonWebKeySet),
-  revocation: Arbitrary.schema(OAuthErrorBody)
+  revocation: Arbitrary.schema(OAuthErrorBody),
+  par: Arbitrary.schema(PushedAuthorizationResponse)
 }
 
 const exchange = Arbitrary.flatMap(

@@ -16,7 +16,13 @@ import type { buildAuthorizationRequest } from "../../src/internal/authorization
 import type { authorizationCode } from "../../src/internal/callbackResponse.js"
 import type { decodeIdTokenClaims, validateIdToken } from "../../src/internal/idTokenValidation.js"
 import type { verifyIdToken } from "../../src/internal/sessionFromTokens.js"
-import type { exchangeCode, fetchUserInfo, refreshGrant, revokeToken } from "../../src/internal/tokenRequests.js"
+import type {
+  exchangeCode,
+  fetchUserInfo,
+  pushAuthorizationRequest,
+  refreshGrant,
+  revokeToken
+} from "../../src/internal/tokenRequests.js"
 import type { Crypto } from "../../src/services/Crypto.js"
 import type { Discovery, DiscoveryService } from "../../src/services/Discovery.js"
 import type { OidcHttp } from "../../src/services/OidcHttp.js"
@@ -31,14 +37,15 @@ describe("engine step error channels", () => {
   it("authorization request and response", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof buildAuthorizationRequest>>>().toEqualTypeOf<Endpoint | MonoCloudJsError>()
     expectTypeOf<NeedsOf<ReturnType<typeof buildAuthorizationRequest>>>().toEqualTypeOf<
-      MonoCloudConfig | Crypto | Discovery
+      MonoCloudConfig | Crypto | Discovery | OidcHttp
     >()
     expectTypeOf<ErrorOf<ReturnType<typeof authorizationCode>>>().toEqualTypeOf<
       MonoCloudValidationError | MonoCloudOPError
     >()
   })
-  it("token, userinfo and revocation endpoints", () => {
+  it("token, userinfo, revocation and pushed authorization request endpoints", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof exchangeCode>>>().toEqualTypeOf<Endpoint>()
+    expectTypeOf<ErrorOf<ReturnType<typeof pushAuthorizationRequest>>>().toEqualTypeOf<Endpoint>()
     expectTypeOf<ErrorOf<ReturnType<typeof refreshGrant>>>().toEqualTypeOf<Endpoint>()
     expectTypeOf<ErrorOf<ReturnType<typeof fetchUserInfo>>>().toEqualTypeOf<Endpoint>()
     expectTypeOf<ErrorOf<ReturnType<typeof revokeToken>>>().toEqualTypeOf<Endpoint>()
