@@ -11,6 +11,7 @@ const routeNames = {
   "/session/end/confirm": "end_session_confirm",
   "/token/revocation": "revocation",
   "/jwks": "jwks",
+  "/request": "pushed_authorization_request",
   "/.well-known/openid-configuration": "discovery"
 }
 

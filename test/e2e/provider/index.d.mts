@@ -56,6 +56,10 @@ export interface ProviderOptions {
   extraOrigins?: ReadonlyArray<string>
   /** Mute oidc-provider's development-mode warnings (default true). */
   quiet?: boolean
+  /** Enables request objects (`features.requestObjects.request`), so a client may require them (default false). */
+  requestObjects?: boolean
+  /** A `Cross-Origin-Opener-Policy` sent with every page the provider serves (default none); change with `setOpenerPolicy`. */
+  openerPolicy?: string
 }
 
 /** One HTTP request seen by the provider. */
@@ -71,6 +75,7 @@ export interface ProviderRequest {
     | "revocation"
     | "jwks"
     | "discovery"
+    | "pushed_authorization_request"
     | "interaction"
     | "other"
   status: number
@@ -141,6 +146,8 @@ export interface TestProvider {
   deleteAccount(sub: string): void
   setAccessTokenTtl(seconds: number): void
   setAutoConfirmLogout(value: boolean): void
+  /** Sets (or with `undefined` stops) the `Cross-Origin-Opener-Policy` sent with the provider's pages. */
+  setOpenerPolicy(value: string | undefined): void
   /** Registers (or replaces) a client at runtime; rejects on invalid metadata. */
   addClient(metadata: ClientMetadata): Promise<void>
   /** Injects a fault for the next matching request(s). */

@@ -98,7 +98,9 @@ export async function startProvider(options = {}) {
     autoConfirmLogout = true,
     conformIdTokenClaims = false,
     extraOrigins = [],
-    quiet = true
+    quiet = true,
+    requestObjects = false,
+    openerPolicy
   } = options
 
   const server = createServer()
@@ -111,7 +113,7 @@ export async function startProvider(options = {}) {
 
   const store = createStore()
   const accounts = createAccounts(seed)
-  const state = { accessTokenTtl, autoConfirmLogout }
+  const state = { accessTokenTtl, autoConfirmLogout, openerPolicy }
   const faults = []
 
   const provider = quietly(
@@ -154,6 +156,7 @@ export async function startProvider(options = {}) {
           devInteractions: { enabled: true },
           userinfo: { enabled: true },
           revocation: { enabled: true },
+          ...(requestObjects ? { requestObjects: { request: true } } : {}),
           rpInitiatedLogout: {
             enabled: true,
             logoutSource: logoutSource(() => state.autoConfirmLogout),
@@ -208,6 +211,9 @@ export async function startProvider(options = {}) {
       }
     }
     await next()
+    if (state.openerPolicy !== undefined && ctx.response.is("html")) {
+      ctx.set("Cross-Origin-Opener-Policy", state.openerPolicy)
+    }
     if (fault?.transformJson && ctx.method !== "OPTIONS" && ctx.body && typeof ctx.body === "object") {
       ctx.body = fault.transformJson(ctx.body)
     }
@@ -233,6 +239,9 @@ export async function startProvider(options = {}) {
     },
     setAutoConfirmLogout: (value) => {
       state.autoConfirmLogout = value
+    },
+    setOpenerPolicy: (value) => {
+      state.openerPolicy = value
     },
     async addClient(metadata) {
       await provider.Client.validate(metadata)
