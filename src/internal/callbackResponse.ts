@@ -7,24 +7,10 @@ import * as Effect from "effect/Effect"
 import { MonoCloudOPError, MonoCloudValidationError } from "../MonoCloudError.js"
 import type { DiscoveryMetadata } from "../schemas/DiscoveryMetadata.js"
 import { urlBase } from "../util/strings.js"
+import { callbackParams } from "../util/callbackParams.js"
 import { requestObjectRefusal } from "./requestObject.js"
 
-/** The response parameters of a callback URL: from the query, or from the fragment when the query has none. */
-export const callbackParams = (url: string): URLSearchParams => {
-  const parsed = new URL(url)
-  const query = parsed.searchParams
-  if (query.has("state") || query.has("code") || query.has("error")) return query
-  return new URLSearchParams(parsed.hash.replace(/^#/, ""))
-}
-
-/** The `state` of a callback URL, if it looks like an authorization or logout response. */
-export const callbackState = (url: string): string | undefined => {
-  try {
-    return callbackParams(url).get("state") ?? undefined
-  } catch {
-    return undefined
-  }
-}
+export { callbackParams, callbackState } from "../util/callbackParams.js"
 
 const invalid = (check: "callbackUrl" | "state" | "issuer" | "callbackResponse", detail: string) =>
   new MonoCloudValidationError({ check, detail })

@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
 import type { AuthTransaction } from "../schemas/Session.js"
-import { callbackState } from "./callbackResponse.js"
+import { callbackState } from "../util/callbackParams.js"
 import { urlBase } from "../util/strings.js"
 
 /** Fails unless `url` is the sign-out callback for `transaction`. */

@@ -10,7 +10,7 @@ import { CALLBACK_MESSAGE_SOURCE, type CallbackMessage } from "../callbackMessag
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import type { AuthTransaction } from "../schemas/Session.js"
 import { MonoCloudValidationError } from "../MonoCloudError.js"
-import { callbackState } from "../internal/callbackResponse.js"
+import { callbackState } from "../util/callbackParams.js"
 import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { runPostCallback } from "../internal/postCallback.js"
 import { verifySignOutCallback } from "../internal/signOutCallback.js"
@@ -80,9 +80,11 @@ export type ProcessCallbackRequirements =
  * Completes the pending sign-in or sign-out when this page is its callback (its `state` names a
  * transaction of this tab, less than an hour old): strips the response from the address bar,
  * exchanges the code (or checks the sign-out), stores the session and runs `postCallback` or goes
- * to the `returnUrl`. Does nothing on any other page and when called again. Inside a popup or an
- * iframe, a callback that is not this window's own is handed to the opener or parent with a
- * `postMessage` restricted to the app's origin.
+ * to the `returnUrl`. Does nothing on any other page and when called again. A callback that is not
+ * this window's own is announced on the callback channel of its `state` (a `BroadcastChannel`, so a
+ * popup the provider's Cross-Origin-Opener-Policy cut off from its opener still delivers it, and
+ * closes itself once the opener confirms) and, inside a popup or an iframe, also handed to the
+ * opener or parent with a `postMessage` restricted to the app's origin.
  *
  * @see {@link https://www.rfc-editor.org/rfc/rfc9207 | RFC 9207} (the `iss` parameter)
  * @see {@link https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation | OpenID Connect Core §3.1.3.7} (ID token validation)
@@ -103,8 +105,11 @@ export const processCallback: Effect.Effect<void, ProcessCallbackError, ProcessC
       if (!callbackBases.includes(urlBase(url)) || !hasResponseParameters(url)) return
       // A popup's or frame's flow lives in its opener or parent: forward a callback for it there.
       // A tab with an opener that started its own redirect sign-in found its transaction above.
+      // The callback is also announced on its state's channel: a popup the provider's
+      // Cross-Origin-Opener-Policy cut off has no opener any more and looks like a main window.
+      const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
+      if (state !== undefined) yield* navigation.announceCallback(message, state)
       if ((yield* navigation.windowRole) !== "top") {
-        const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
         yield* navigation.postToOwner(message, config.appOrigin)
         return
       }

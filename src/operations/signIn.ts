@@ -87,6 +87,7 @@ const popupSignIn = (options: SignInOptions) =>
       const callbackUrl = yield* (yield* PopupTransport).run({
         popup,
         url: request.url,
+        state: request.transaction.state,
         redirectUri: config.redirectUri,
         appOrigin: config.appOrigin,
         timeoutMillis: config.authWindowTimeoutMillis

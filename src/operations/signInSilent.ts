@@ -119,6 +119,7 @@ export const signInSilent: (
       if (config.validateIdToken) yield* Effect.forkChild(Effect.exit(discovery.jwks({ forceRefresh: false })))
       const callbackUrl = yield* frame.run({
         authorizeUrl: request.url,
+        state: request.transaction.state,
         redirectUri: config.silentRedirectUri,
         appOrigin: config.appOrigin,
         timeoutMillis: config.silentTimeoutMillis

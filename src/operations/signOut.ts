@@ -166,6 +166,7 @@ export const signOut: (options?: SignOutOptions) => Effect.Effect<void, SignOutE
       const callbackUrl = yield* (yield* PopupTransport).run({
         popup,
         url: request.url,
+        state: request.transaction.state,
         redirectUri: request.transaction.redirectUri,
         appOrigin: config.appOrigin,
         timeoutMillis: config.authWindowTimeoutMillis

@@ -7,6 +7,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { callbackChannelName, type CallbackMessage, isCallbackReceipt } from "../callbackMessage.js"
 import { MonoCloudJsError } from "../MonoCloudError.js"
 
 /**
@@ -34,7 +35,21 @@ export interface NavigationService {
   readonly windowRole: Effect.Effect<WindowRole>
   /** Posts `message` to the opener (else the parent) with exactly `targetOrigin`; false when there is neither. */
   readonly postToOwner: (message: unknown, targetOrigin: string) => Effect.Effect<boolean>
+  /**
+   * Announces a callback on the callback channel of its `state`, for a waiting window that can no
+   * longer reach this one, and closes this window when that window answers with a receipt (within
+   * {@link ANNOUNCE_MILLIS}).
+   */
+  readonly announceCallback: (message: CallbackMessage, state: string) => Effect.Effect<void>
 }
+
+/**
+ * How long an announced callback waits for a receipt before its channel is closed.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ANNOUNCE_MILLIS = 10_000
 
 /**
  * The navigation service tag.
@@ -74,8 +89,23 @@ const ownerOf = (current: Window): Window | undefined => {
   return attempt(() => current.parent !== current.self, false) ? current.parent : undefined
 }
 
+/** Broadcasts `message` on the callback channel of `state`; a receipt closes the channel and this window. */
+const announceInBrowser = (current: Window, message: CallbackMessage, state: string) => {
+  if (typeof BroadcastChannel === "undefined") return
+  const channel = new BroadcastChannel(callbackChannelName(state))
+  const timer = setTimeout(() => channel.close(), ANNOUNCE_MILLIS)
+  channel.onmessage = (event: MessageEvent) => {
+    if (!isCallbackReceipt(event.data)) return
+    clearTimeout(timer)
+    channel.close()
+    current.close()
+  }
+  channel.postMessage(message)
+}
+
 /**
- * The real browser window (`window.location`, `window.history`, `window.opener`, `window.parent`).
+ * The real browser window (`window.location`, `window.history`, `window.opener`, `window.parent`,
+ * and a `BroadcastChannel` to announce callbacks).
  * Outside a browser it reports reason `NoBrowser` where it must and otherwise acts as a main window.
  *
  * @since 0.1.0
@@ -99,6 +129,11 @@ export const layerBrowser: Layer.Layer<Navigation> = Layer.sync(Navigation, () =
       const owner = current === undefined ? undefined : ownerOf(current)
       owner?.postMessage(message, targetOrigin)
       return owner !== undefined
+    }),
+  announceCallback: (message, state) =>
+    Effect.sync(() => {
+      const current = browserWindow()
+      if (current !== undefined) announceInBrowser(current, message, state)
     })
 }))
 
@@ -128,6 +163,8 @@ export interface TestNavigationHandle {
   readonly assigned: ReadonlyArray<string>
   /** Every message `postToOwner` delivered, oldest first. */
   readonly posted: ReadonlyArray<PostedMessage>
+  /** Every callback `announceCallback` announced, with its `state`, oldest first. */
+  readonly announced: ReadonlyArray<{ readonly message: CallbackMessage; readonly state: string }>
 }
 
 /**
@@ -144,7 +181,8 @@ export const makeTestNavigation = (
 } => {
   const assigned: Array<string> = []
   const posted: Array<PostedMessage> = []
-  const handle: TestNavigationHandle = { currentUrl: initialUrl, role: "top", assigned, posted }
+  const announced: Array<{ readonly message: CallbackMessage; readonly state: string }> = []
+  const handle: TestNavigationHandle = { currentUrl: initialUrl, role: "top", assigned, posted, announced }
   const layer = Layer.succeed(Navigation, {
     currentUrl: Effect.sync(() => handle.currentUrl),
     assign: (url) => Effect.sync(() => void assigned.push(url)),
@@ -158,7 +196,8 @@ export const makeTestNavigation = (
         if (handle.role === "top") return false
         posted.push({ message, targetOrigin })
         return true
-      })
+      }),
+    announceCallback: (message, state) => Effect.sync(() => void announced.push({ message, state }))
   })
   return { layer, handle }
 }

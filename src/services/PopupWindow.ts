@@ -51,6 +51,8 @@ export const openPopupWindow = (options: PopupSize): Window | null => {
 export interface PopupParams {
   readonly popup: Window | null
   readonly url: string
+  /** The flow's `state`: its callback may also arrive on the callback channel of that name. */
+  readonly state: string
   readonly redirectUri: string
   /** The origin the callback message and the popup's final location must have. */
   readonly appOrigin: string
@@ -82,13 +84,33 @@ export class PopupTransport extends Context.Service<PopupTransport, PopupTranspo
 
 const POLL_MILLIS = 100
 
-/** Fails with reason `PopupClosed` once the popup is closed, checking every {@link POLL_MILLIS}. */
-const failWhenClosed = (popup: Window): Effect.Effect<never, MonoCloudJsError> =>
-  Effect.suspend(() =>
-    popup.closed
-      ? Effect.fail(new MonoCloudJsError({ reason: "PopupClosed", detail: "Window closed by user" }))
-      : Effect.andThen(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup))
-  )
+/** True while `popup` shows a page of another origin than ours (reading its location throws). */
+const isElsewhere = (popup: Window): boolean => {
+  try {
+    void popup.location.href
+    return false
+  } catch {
+    return true
+  }
+}
+
+/**
+ * Fails with reason `PopupClosed` once the user closed the popup, checking every
+ * {@link POLL_MILLIS}. A popup that reads as closed before it was ever seen open on another origin
+ * was most likely cut off by the provider's `Cross-Origin-Opener-Policy` (from here the two look
+ * alike): it never fails then, and the flow waits for the callback page to announce the result on
+ * the callback channel, or for its time-out.
+ */
+const failWhenClosed = (popup: Window, seenElsewhere = false): Effect.Effect<never, MonoCloudJsError> =>
+  Effect.suspend(() => {
+    if (popup.closed) {
+      return seenElsewhere
+        ? Effect.fail(new MonoCloudJsError({ reason: "PopupClosed", detail: "Window closed by user" }))
+        : Effect.never
+    }
+    const elsewhere = seenElsewhere || isElsewhere(popup)
+    return Effect.andThen(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup, elsewhere))
+  })
 
 const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError> => {
   const popup = params.popup
@@ -98,6 +120,7 @@ const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeout
     yield* Effect.addFinalizer(() => Effect.sync(() => popup.close()))
     const callback = yield* listenForCallback({
       from: () => popup,
+      state: params.state,
       appOrigin: params.appOrigin,
       redirectUri: params.redirectUri,
       pollMillis: POLL_MILLIS

@@ -22,6 +22,8 @@ import { MonoCloudJsError, MonoCloudTimeoutError } from "../MonoCloudError.js"
  */
 export interface SilentFrameParams {
   readonly authorizeUrl: string
+  /** The flow's `state`: its callback may also arrive on the callback channel of that name. */
+  readonly state: string
   readonly redirectUri: string
   /** The origin the callback message and the frame's final location must have. */
   readonly appOrigin: string
@@ -76,6 +78,7 @@ const runInFrame = (params: SilentFrameParams) =>
     if (frame.contentWindow === null) return yield* refuse("FrameUnavailable", "Iframe contentWindow is unavailable")
     const callback = yield* listenForCallback({
       from: () => frame.contentWindow,
+      state: params.state,
       appOrigin: params.appOrigin,
       redirectUri: params.redirectUri,
       pollMillis: 50

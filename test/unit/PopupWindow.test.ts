@@ -24,12 +24,27 @@ const fakePopup = () => {
   return popup
 }
 
+/** The popup now shows the provider's page: reading its location throws, as across origins. */
+const showProviderPage = (popup: ReturnType<typeof fakePopup>) =>
+  Object.defineProperty(popup, "location", {
+    get: () => {
+      throw new DOMException("Blocked a frame from accessing a cross-origin frame", "SecurityError")
+    }
+  })
+
 /** Starts a popup flow and returns it once the popup has been sent to the authorize URL. */
 const start = (popup: ReturnType<typeof fakePopup>, timeoutMillis = 600_000) =>
   Effect.gen(function* () {
     const transport = yield* PopupWindow.PopupTransport
     const fiber = yield* Effect.forkChild(
-      transport.run({ popup: popup as unknown as Window, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis })
+      transport.run({
+        popup: popup as unknown as Window,
+        url: authorizeUrl,
+        state: "s1",
+        redirectUri,
+        appOrigin,
+        timeoutMillis
+      })
     )
     yield* waitUntil(() => popup.location.href === authorizeUrl)
     return fiber
@@ -49,7 +64,7 @@ describe("PopupTransport.layerBrowser", () => {
     Effect.gen(function* () {
       const transport = yield* PopupWindow.PopupTransport
       const error = yield* Effect.flip(
-        transport.run({ popup: null, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis: 1_000 })
+        transport.run({ popup: null, url: authorizeUrl, state: "s1", redirectUri, appOrigin, timeoutMillis: 1_000 })
       )
       expect(error).toBeInstanceOf(MonoCloudJsError)
       expect(error).toMatchObject({ reason: "PopupBlocked", message: "Could not open popup" })
@@ -96,20 +111,23 @@ describe("PopupTransport.layerBrowser", () => {
     }).pipe(provideBrowser)
   )
 
-  it.effect("fails with PopupClosed when the user closes the popup, and removes the listener", () =>
-    Effect.gen(function* () {
-      const listeners = trackMessageListeners()
-      const popup = fakePopup()
-      const fiber = yield* start(popup)
-      yield* TestClock.adjust("100 millis")
-      yield* stillWaiting(fiber)
-      popup.closed = true
-      yield* TestClock.adjust("100 millis")
-      const error = yield* Effect.flip(Fiber.join(fiber))
-      expect(error).toBeInstanceOf(MonoCloudJsError)
-      expect(error).toMatchObject({ reason: "PopupClosed", message: "Window closed by user" })
-      expect(listeners.active()).toBe(0)
-    }).pipe(provideBrowser)
+  it.effect(
+    "fails with PopupClosed when the user closes the popup on the provider's page, and removes the listener",
+    () =>
+      Effect.gen(function* () {
+        const listeners = trackMessageListeners()
+        const popup = fakePopup()
+        const fiber = yield* start(popup)
+        showProviderPage(popup)
+        yield* TestClock.adjust("100 millis")
+        yield* stillWaiting(fiber)
+        popup.closed = true
+        yield* TestClock.adjust("100 millis")
+        const error = yield* Effect.flip(Fiber.join(fiber))
+        expect(error).toBeInstanceOf(MonoCloudJsError)
+        expect(error).toMatchObject({ reason: "PopupClosed", message: "Window closed by user" })
+        expect(listeners.active()).toBe(0)
+      }).pipe(provideBrowser)
   )
 
   it.effect("times out with MonoCloudTimeoutError and closes the popup", () =>
@@ -144,7 +162,14 @@ describe("PopupTransport.layerTest", () => {
   it.effect("answers through the scripted responder with the popup URL", () =>
     Effect.gen(function* () {
       const transport = yield* PopupWindow.PopupTransport
-      const result = yield* transport.run({ popup: null, url: authorizeUrl, redirectUri, appOrigin, timeoutMillis: 1 })
+      const result = yield* transport.run({
+        popup: null,
+        url: authorizeUrl,
+        state: "s1",
+        redirectUri,
+        appOrigin,
+        timeoutMillis: 1
+      })
       expect(result).toBe(`answer for ${authorizeUrl}`)
     }).pipe(Effect.provide(PopupWindow.layerTest((url) => Effect.succeed(`answer for ${url}`))))
   )

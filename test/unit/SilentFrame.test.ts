@@ -13,7 +13,7 @@ const redirectUri = `${appOrigin}/callback`
 const callbackUrl = `${redirectUri}?code=good&state=s1`
 // happy-dom loads about: URLs without any network access.
 const authorizeUrl = "about:blank#authorize"
-const params = { authorizeUrl, redirectUri, appOrigin, timeoutMillis: 10_000 }
+const params = { authorizeUrl, state: "s1", redirectUri, appOrigin, timeoutMillis: 10_000 }
 
 const frames = () => document.body.querySelectorAll("iframe")
 
