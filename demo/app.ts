@@ -143,7 +143,7 @@ const start = (client: MonoCloudWebJSClient) => {
 
   const truncate = (token: string | undefined) => (token ? `${token.slice(0, 12)}…` : "none")
 
-  action("sign-in-redirect", "Sign in (redirect)", () => client.signIn({ mode: "redirect" }))
+  action("sign-in-redirect", "Sign in (redirect)", async () => void (await client.signIn({ mode: "redirect" })))
   action("sign-in-popup", "Sign in (popup)", async () => {
     await client.signIn({ mode: "popup" })
     return tokenLines(await client.getSession())

@@ -8,6 +8,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { MonoCloudValidationError } from "./MonoCloudError.js"
 import type { ApplicationState, CallbackState, MonoCloudSession } from "./schemas/Session.js"
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
@@ -100,7 +101,7 @@ const SUPPORTED_ALGORITHMS: ReadonlyArray<SecurityAlgorithms> = [
  * @since 0.1.0
  * @category models
  */
-export interface MonoCloudWebJSClientOptions {
+export interface MonoCloudWebJSClientOptions<User = unknown> {
   /** Your MonoCloud tenant, e.g. `acme.us.monocloud.com`; `https://` is added when no scheme is given. */
   readonly tenantDomain: string
   readonly clientId: string
@@ -164,6 +165,12 @@ export interface MonoCloudWebJSClientOptions {
   readonly fetch?: FetchFunction | undefined
   readonly postCallback?: PostCallback | undefined
   readonly onSessionCreating?: OnSessionCreating | undefined
+  /**
+   * The app's own Schema for `session.user` (custom claims). The promise client decodes the user
+   * with it wherever it hands out a session and types it as `MonoCloudUser & User`; Effect users
+   * pipe `MonoCloud.decodeUser(schema)`. A user that does not fit fails with `userClaims`.
+   */
+  readonly userSchema?: Schema.Decoder<User> | undefined
 }
 
 /**
@@ -347,6 +354,9 @@ export const resolveConfig = (
   Effect.gen(function* () {
     const typeProblem = optionTypeProblem(options)
     if (typeProblem !== undefined) return yield* Effect.fail(invalid(typeProblem))
+    if (options.userSchema !== undefined && !Schema.isSchema(options.userSchema)) {
+      return yield* Effect.fail(invalid("userSchema must be an effect Schema"))
+    }
     if (typeof options.clientId !== "string" || options.clientId.trim() === "") {
       return yield* Effect.fail(invalid("clientId is required"))
     }

@@ -129,6 +129,7 @@ export type ValidationCheck =
   | "sessionChanged"
   | "storedData"
   | "requestObject"
+  | "userClaims"
 
 /**
  * A response, option or stored value failed one of the SDK's checks; `check` names which one.

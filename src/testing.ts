@@ -116,5 +116,8 @@ export const makeTestPlatform = (
  * @since 0.1.0
  * @category testing
  */
-export const makeTestClient = (options: MonoCloudWebJSClientOptions, platform: PlatformLayer): MonoCloudWebJSClient =>
-  new MonoCloudWebJSClient({ ...options, [testPlatformKey]: platform } as MonoCloudWebJSClientOptions)
+export const makeTestClient = <User = unknown>(
+  options: MonoCloudWebJSClientOptions<User>,
+  platform: PlatformLayer
+): MonoCloudWebJSClient<User> =>
+  new MonoCloudWebJSClient({ ...options, [testPlatformKey]: platform } as MonoCloudWebJSClientOptions<User>)

@@ -8,6 +8,7 @@
  * redirect back (`/callback`, `/`) recreates the same client and runs
  * `processCallback()` on load. `window.ready` turns true when that finished.
  */
+import * as Schema from "effect/Schema"
 import * as sdk from "../../../src/index.js"
 
 type Sdk = typeof sdk
@@ -30,7 +31,16 @@ interface DescribedError {
 interface AppConfig {
   /** Run `processCallback()` when a page of the app loads (default true). */
   processOnLoad?: boolean
+  /** Give the client a `userSchema` wanting a verified email as a number of seconds `updated_at` (typed custom claims). */
+  verifiedUsers?: boolean
 }
+
+/** The app's own claims of a `verifiedUsers` client. */
+const VerifiedUser = Schema.Struct({ email_verified: Schema.Literal(true), updated_at: Schema.Number })
+
+/** The client for `options`, with the `userSchema` that `config` asks for. */
+const construct = (options: ClientOptions, config: AppConfig): Client =>
+  new sdk.MonoCloudWebJSClient(config.verifiedUsers === true ? { ...options, userSchema: VerifiedUser } : options)
 
 declare global {
   interface Window {
@@ -66,7 +76,7 @@ const describeError = (e: unknown): DescribedError => {
 
 const makeClient = (options: ClientOptions, config: AppConfig = {}): Client => {
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ options, config }))
-  window.client = new sdk.MonoCloudWebJSClient(options)
+  window.client = construct(options, config)
   return window.client
 }
 
@@ -79,7 +89,7 @@ const boot = async () => {
   const saved = sessionStorage.getItem(STORAGE_KEY)
   if (saved) {
     const { options, config } = JSON.parse(saved) as { options: ClientOptions; config: AppConfig }
-    const client = (window.client = new sdk.MonoCloudWebJSClient(options))
+    const client = (window.client = construct(options, config))
     if (config.processOnLoad !== false) {
       try {
         window.callbackOutcome = { ok: true, value: await client.processCallback() }
