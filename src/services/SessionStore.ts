@@ -108,8 +108,13 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
   const store = storageEffects(storage)
   /** One write at a time in this tab: a compare-and-set reads and writes without another write in between. */
   const serially = Semaphore.makeUnsafe(1).withPermits(1)
-  /** A session whose write failed: this tab keeps it (and its rotated refresh token) and writes it again on every read. */
+  /**
+   * A session whose write failed: this tab keeps it (and its rotated refresh token) and writes it
+   * again on every read, until this tab writes another or another tab stores one (`stillHeld`).
+   */
   let unsaved: MonoCloudSession | undefined
+  /** The stored text when that write failed (`undefined`: unreadable): anything else there now is another tab's write. */
+  let unsavedOver: string | null | undefined
   /** The stored text each session handed out or written stands for; what a compare-and-set compares. */
   const storedText = new WeakMap<MonoCloudSession, string>()
   /** Writes the session's stored text; a failed write keeps the session in memory (`heldInMemory`). */
@@ -118,13 +123,19 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
       Effect.tap(() =>
         Effect.sync(() => {
           storedText.set(session, text)
-          if (unsaved === session) unsaved = undefined
+          // This tab's latest write supersedes any session it held.
+          unsaved = undefined
         })
       ),
       Effect.tapError(() =>
-        Effect.sync(() => {
-          unsaved = session
-        })
+        Effect.flatMap(
+          Effect.orElseSucceed(store.get(key), () => undefined),
+          (raw) =>
+            Effect.sync(() => {
+              unsaved = session
+              unsavedOver = raw
+            })
+        )
       ),
       Effect.mapError(
         (error) =>
@@ -143,10 +154,26 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
   const read = store
     .get(key)
     .pipe(Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeText(raw)))))
+  /**
+   * The held session, unless another tab wrote or removed the stored one since (a page asleep or
+   * in the back/forward cache may learn of it only now): that write wins, and the held one is dropped.
+   */
+  const stillHeld = Effect.suspend(() => {
+    const held = unsaved
+    if (held === undefined) return Effect.undefined
+    return Effect.map(
+      Effect.orElseSucceed(store.get(key), () => unsavedOver),
+      (raw) => {
+        if (unsavedOver === undefined || raw === unsavedOver) return held
+        unsaved = undefined
+        return undefined
+      }
+    )
+  })
   /** True while the stored session is `previous`: the same text, or no valid session for `undefined`. */
   const isStill = (previous: MonoCloudSession | undefined) =>
-    Effect.suspend(() => {
-      if (unsaved !== undefined) return Effect.succeed(previous === unsaved)
+    Effect.flatMap(stillHeld, (held) => {
+      if (held !== undefined) return Effect.succeed(previous === held)
       return store.get(key).pipe(
         Effect.flatMap((raw) => {
           if (previous !== undefined) return Effect.succeed(raw === storedText.get(previous))
@@ -156,11 +183,15 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
       )
     })
   return {
-    get: Effect.suspend(() => {
-      const held = unsaved
-      if (held === undefined) return read
-      return serially(keep(held)).pipe(Effect.exit, Effect.as(Option.some(held)))
-    }),
+    get: Effect.suspend(() =>
+      unsaved === undefined
+        ? read
+        : serially(
+            Effect.flatMap(stillHeld, (held) =>
+              held === undefined ? read : keep(held).pipe(Effect.exit, Effect.as(Option.some(held)))
+            )
+          )
+    ),
     set: (session) => serially(keep(session)),
     replace: (previous, next) =>
       serially(

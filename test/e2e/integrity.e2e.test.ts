@@ -3,18 +3,19 @@
  * local oidc-provider in Chromium: the session is never resurrected, swapped
  * or burnt, and app start settles within its deadline.
  */
-import type { Page } from "playwright-core"
 import { describe, expect, it } from "vitest"
 import { waitForReady } from "./support/browser.js"
 import {
   attempt,
   call,
   freshUser,
+  gate,
   getSession,
   openTab,
   signInByRedirect,
   signedInAsNewUser,
   signOutByRedirect,
+  startRefresh,
   tokenRequestsSince,
   useStack,
   WITH_REFRESH_TOKEN
@@ -26,34 +27,6 @@ const SESSION_KEY = "mc.session.spa"
 
 /** A fresh context signed in by redirect as a new user, with a refresh token. */
 const signedIn = (prefix: string) => signedInAsNewUser(stack, prefix, { signIn: WITH_REFRESH_TOKEN })
-
-/** A gate the provider holds requests on (`until`) until the test opens it; `arrived` resolves with the first. */
-const gate = () => {
-  let open: () => void = () => undefined
-  let arrive: () => void = () => undefined
-  const opened = new Promise<void>((resolve) => (open = resolve))
-  const arrived = new Promise<void>((resolve) => (arrive = resolve))
-  return {
-    until: () => (arrive(), opened),
-    arrived,
-    open
-  }
-}
-
-/** Starts `client.refreshSession()` in the page without waiting; `window.pending` is its outcome. */
-const startRefresh = (page: Page) =>
-  page.evaluate(() => {
-    window.pending = window.client!.refreshSession().then(
-      () => ({ ok: true }),
-      (e: unknown) => ({ ok: false, error: window.describeError(e) })
-    )
-  })
-
-declare global {
-  interface Window {
-    pending?: Promise<unknown>
-  }
-}
 
 describe("a late answer", () => {
   it("of a refresh after a sign-out in the same tab is dropped: the user stays signed out", async () => {

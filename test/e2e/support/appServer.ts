@@ -24,6 +24,8 @@ export interface AppServerOptions {
   port?: number
   /** Bundle the SDK test app (default true); false serves a stub `/app.js` that only sets `window.ready`. */
   withSdk?: boolean
+  /** `Cache-Control` of every answer (default `no-store`, which also keeps the pages out of the back/forward cache). */
+  cacheControl?: string
 }
 
 /**
@@ -36,7 +38,8 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<St
   return startStaticServer({
     root: join(APP_DIR, "public"),
     files: { "/app.js": app },
-    port: options.port ?? 0
+    port: options.port ?? 0,
+    ...(options.cacheControl === undefined ? {} : { cacheControl: options.cacheControl })
   })
 }
 

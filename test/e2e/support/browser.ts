@@ -16,13 +16,20 @@ const ARGS = [
   "--disable-sync"
 ]
 
+/** What a test file may change about the browser it launches. */
+export interface BrowserOptions {
+  /** Keep Chromium's back/forward cache, which playwright-core turns off (`--disable-back-forward-cache`). */
+  readonly backForwardCache?: boolean
+}
+
 /** Launches headless Chromium (set `HEADFUL=1` to watch, `SLOWMO=<ms>` to slow it down). */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: process.env.HEADFUL !== "1",
     slowMo: Number(process.env.SLOWMO ?? 0),
-    args: ARGS
+    args: ARGS,
+    ignoreDefaultArgs: options.backForwardCache === true ? ["--disable-back-forward-cache"] : false
   })
 }
 

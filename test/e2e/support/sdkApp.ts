@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, afterEach, beforeAll } from "vitest"
 import { spaClient, startProvider, type ProviderOptions, type TestProvider } from "../provider/index.mjs"
 import { startAppServer, type StaticServer } from "./appServer.js"
-import { collectLogs, launchBrowser, newPage, waitForReady } from "./browser.js"
+import { collectLogs, launchBrowser, newPage, waitForReady, type BrowserOptions } from "./browser.js"
 import { completeLogin, loginInPopup, type LoginOptions } from "./login.js"
 
 type ClientOptions = Parameters<Window["makeClient"]>[0]
@@ -37,11 +37,15 @@ export interface AppPage {
 }
 
 /** Starts the app server, a provider with the `spa` client for it, and Chromium. */
-export async function startStack(options: Omit<ProviderOptions, "clients"> = {}): Promise<Stack> {
-  const app = await startAppServer()
+export async function startStack(
+  options: Omit<ProviderOptions, "clients"> = {},
+  browserOptions: BrowserOptions = {}
+): Promise<Stack> {
+  // Chromium keeps no page served with `no-store` in its back/forward cache.
+  const app = await startAppServer(browserOptions.backForwardCache === true ? { cacheControl: "no-cache" } : {})
   const [op, browser] = await Promise.all([
     startProvider({ ...options, clients: [spaClient({ origin: app.origin })] }),
-    launchBrowser()
+    launchBrowser(browserOptions)
   ])
   return { op, app, browser }
 }
@@ -86,11 +90,11 @@ export async function openApp(
  * stopped `afterAll`. The result is that stack (usable once started) plus
  * `open()`, the app in a fresh context that is closed after the test.
  */
-export function useStack(options: Omit<ProviderOptions, "clients"> = {}) {
+export function useStack(options: Omit<ProviderOptions, "clients"> = {}, browserOptions: BrowserOptions = {}) {
   let current: Stack | undefined
   const opened: AppPage[] = []
   beforeAll(async () => {
-    current = await startStack(options)
+    current = await startStack(options, browserOptions)
   })
   afterEach(async () => {
     for (const o of opened.splice(0)) await o.context.close()
@@ -276,6 +280,35 @@ export const tokenFor = (session: Session, requestedScopes: string) =>
   session.accessTokens?.find(
     (t) => (t.requestedScopes ?? "").split(" ").sort().join(" ") === requestedScopes.split(" ").sort().join(" ")
   )
+
+/** A gate the provider holds requests on (`until`) until the test opens it; `arrived` resolves with the first. */
+export const gate = () => {
+  let open: () => void = () => undefined
+  let arrive: () => void = () => undefined
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  const arrived = new Promise<void>((resolve) => (arrive = resolve))
+  return {
+    until: () => (arrive(), opened),
+    arrived,
+    open
+  }
+}
+
+declare global {
+  interface Window {
+    /** The outcome of the call `startRefresh` left running. */
+    pending?: Promise<unknown>
+  }
+}
+
+/** Starts `client.refreshSession()` in the page without waiting; `window.pending` is its outcome. */
+export const startRefresh = (page: Page) =>
+  page.evaluate(() => {
+    window.pending = window.client!.refreshSession().then(
+      () => ({ ok: true }),
+      (e: unknown) => ({ ok: false, error: window.describeError(e) })
+    )
+  })
 
 let users = 0
 /** A login name no other test of this process uses (provider accounts are shared by a file's tests). */

@@ -18,11 +18,15 @@ export interface StaticServer {
   close(): Promise<void>
 }
 
-/** Serves `root` plus in-memory `files`; extensionless unknown paths get `fallback` (default `/index.html`). */
+/**
+ * Serves `root` plus in-memory `files`; extensionless unknown paths get `fallback` (default `/index.html`).
+ * Every answer has `Cache-Control: cacheControl` (default `no-store`).
+ */
 export declare function startStaticServer(options: {
   root: string
   files?: Record<string, string>
   port?: number
   host?: string
   fallback?: string
+  cacheControl?: string
 }): Promise<StaticServer>

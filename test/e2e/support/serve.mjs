@@ -71,9 +71,17 @@ export async function bundleBrowserApp({ entry, define = {} }) {
 /**
  * Serves `root` (plus in-memory `files`, which win) over HTTP. Paths without an
  * extension that match no file get `fallback` (an SPA entry such as `/index.html`).
- * @param {{ root: string, files?: Record<string, string>, port?: number, host?: string, fallback?: string }} options
+ * Every answer has `Cache-Control: cacheControl` (default `no-store`).
+ * @param {{ root: string, files?: Record<string, string>, port?: number, host?: string, fallback?: string, cacheControl?: string }} options
  */
-export async function startStaticServer({ root, files = {}, port = 0, host = "127.0.0.1", fallback = "/index.html" }) {
+export async function startStaticServer({
+  root,
+  files = {},
+  port = 0,
+  host = "127.0.0.1",
+  fallback = "/index.html",
+  cacheControl = "no-store"
+}) {
   const base = resolve(root)
   /** @type {Array<{ method: string, path: string, status: number }>} */
   const requests = []
@@ -101,7 +109,7 @@ export async function startStaticServer({ root, files = {}, port = 0, host = "12
     requests.push({ method: req.method ?? "GET", path, status })
     res.writeHead(status, {
       "content-type": MIME[extname(target)] ?? "application/octet-stream",
-      "cache-control": "no-store"
+      "cache-control": cacheControl
     })
     res.end(body ?? "not found")
   })
