@@ -8,12 +8,15 @@
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Result from "effect/Result"
 import { layerBrowser, layerWith, type MonoCloudServices, type PlatformLayer } from "./MonoCloud.js"
 import { DEFAULT_POPUP_SIZE, type MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
 import { MonoCloudJsError, type MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
-import { getSession, watchSession } from "./operations/getSession.js"
+import { getSession, reportListenerError, watchSession } from "./operations/getSession.js"
+import { type MonoCloudSessionOf, userDecoder } from "./operations/decodeUser.js"
+import { type MonoCloudEventMap, watchSessionEvents } from "./operations/sessionEvents.js"
 import {
   getTokens,
   type AuthorizedRequestOptions,
@@ -38,6 +41,13 @@ import { refusedToken } from "./util/bearerChallenge.js"
  */
 export const testPlatformKey: unique symbol = Symbol.for("@monocloud/auth-web-js/testPlatform") as never
 
+/** The stored session as it is, `undefined` for a corrupt entry (which is kept). */
+const storedSession = Effect.catchIf(
+  getSession,
+  (error) => error._tag === "MonoCloudValidationError" && error.check === "storedData",
+  () => Effect.succeed(undefined)
+)
+
 /** Closes the popup when the flow rejects, also when it never started (invalid options). */
 const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A>): Promise<A> =>
   flow.catch((error: unknown) => {
@@ -57,17 +67,24 @@ const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A
  * @since 0.1.0
  * @category client
  */
-export class MonoCloudWebJSClient {
+export class MonoCloudWebJSClient<User = unknown> {
   private readonly runtime: ManagedRuntime.ManagedRuntime<MonoCloudServices, MonoCloudValidationError>
-  private readonly options: MonoCloudWebJSClientOptions
+  private readonly options: MonoCloudWebJSClientOptions<User>
+  /** The session with the app's user type: decoded by `userSchema`, or as it is without one. */
+  private readonly typed: (
+    session: MonoCloudSession
+  ) => Result.Result<MonoCloudSessionOf<User>, MonoCloudValidationError>
   private disposed = false
 
   /**
    * Creates the client. Does no I/O and touches no browser global, so it is safe during
    * server-side rendering; the services are built on the first call.
    */
-  constructor(options: MonoCloudWebJSClientOptions) {
+  constructor(options: MonoCloudWebJSClientOptions<User>) {
     this.options = options
+    const schema = options.userSchema
+    this.typed =
+      schema === undefined ? (session) => Result.succeed(session as MonoCloudSessionOf<User>) : userDecoder(schema)
     const platform = (options as { readonly [testPlatformKey]?: PlatformLayer })[testPlatformKey]
     this.runtime = ManagedRuntime.make(layerWith(options, platform ?? layerBrowser(options)))
   }
@@ -79,11 +96,12 @@ export class MonoCloudWebJSClient {
 
   /**
    * Signs the user in by redirect (default) or in a popup. Popup mode opens the window
-   * synchronously, so call it straight from a click handler.
+   * synchronously, so call it straight from a click handler, and resolves with the new session;
+   * redirect mode resolves with `undefined` as the page leaves.
    */
-  async signIn(options: SignInOptions = {}): Promise<void> {
+  signIn(options: SignInOptions = {}): Promise<MonoCloudSessionOf<User> | undefined> {
     const popup = this.popupFor(options.mode === "popup", options.popup)
-    await closingOnRejection(popup, this.run(signIn({ ...options, popup })))
+    return closingOnRejection(popup, this.run(this.withUser(signIn({ ...options, popup }))))
   }
 
   /** Signs the user out locally and, federated (default), at the provider. */
@@ -97,8 +115,8 @@ export class MonoCloudWebJSClient {
    * Restores the session through a hidden iframe (`prompt=none`); rejects with
    * `MonoCloudOPError` when the user is not signed in at the provider.
    */
-  signInSilent(options: SignInSilentOptions = {}): Promise<MonoCloudSession> {
-    return this.run(signInSilent(options))
+  signInSilent(options: SignInSilentOptions = {}): Promise<MonoCloudSessionOf<User>> {
+    return this.run(Effect.flatMap(signInSilent(options), (session) => Effect.fromResult(this.typed(session))))
   }
 
   /** Renews the tokens with the refresh token; read the result with `getSession()`. */
@@ -144,15 +162,22 @@ export class MonoCloudWebJSClient {
     return this.run(revokeToken(token, tokenTypeHint))
   }
 
-  /** The stored session, or `undefined` (also for a corrupt stored entry, which is kept). */
-  getSession(): Promise<MonoCloudSession | undefined> {
-    return this.run(
-      Effect.catchIf(
-        getSession,
-        (error) => error._tag === "MonoCloudValidationError" && error.check === "storedData",
-        () => Effect.succeed(undefined)
-      )
-    )
+  /**
+   * The stored session, or `undefined` (also for a corrupt stored entry, which is kept). With a
+   * `userSchema`, rejects with `MonoCloudValidationError` `userClaims` when the user does not fit.
+   */
+  getSession(): Promise<MonoCloudSessionOf<User> | undefined> {
+    return this.run(this.withUser(storedSession))
+  }
+
+  /**
+   * True when a session is stored (its access token may have expired: `getTokens()` renews it),
+   * false when there is none or the stored entry is corrupt; a user that does not fit `userSchema`
+   * still counts. For apps coming from SDKs with an `isAuthenticated()`; `getSession()` gives the
+   * session itself.
+   */
+  async isAuthenticated(): Promise<boolean> {
+    return (await this.run(storedSession)) !== undefined
   }
 
   /** Runs an operation on the client's runtime; after `dispose()` it rejects with `MonoCloudJsError` (reason `ClientDisposed`). */
@@ -179,8 +204,45 @@ export class MonoCloudWebJSClient {
    * another tab of the app (sign-in, refresh, UserInfo update, sign-out). Returns a function that
    * stops listening.
    */
-  onSessionChange(listener: (session: MonoCloudSession | undefined) => void): () => void {
-    const fiber = this.runtime.runFork(watchSession(listener))
+  onSessionChange(listener: (session: MonoCloudSessionOf<User> | undefined) => void): () => void {
+    return this.follow(
+      watchSession((session) => {
+        const typed = session === undefined ? undefined : this.typed(session)
+        if (typed !== undefined && Result.isFailure(typed)) reportListenerError(typed.failure)
+        listener(typed !== undefined && Result.isSuccess(typed) ? typed.success : undefined)
+      })
+    )
+  }
+
+  /** The session `effect` succeeds with, decoded by `userSchema`; `undefined` stays `undefined`. */
+  private withUser<E>(
+    effect: Effect.Effect<MonoCloudSession | undefined, E, MonoCloudServices>
+  ): Effect.Effect<MonoCloudSessionOf<User> | undefined, E | MonoCloudValidationError, MonoCloudServices> {
+    return Effect.flatMap(effect, (session) =>
+      session === undefined ? Effect.succeed(undefined) : Effect.fromResult(this.typed(session))
+    )
+  }
+
+  /**
+   * Calls `listener` with each `event` (see {@link MonoCloudEventMap}) of this tab and the other
+   * tabs of the app, from now on: `signedIn`, `refreshed`, `refreshFailed`, `sessionEnded` (the
+   * provider refused the refresh token), `userUpdated`, `signedOut`, `tokenExpiring`. Returns a
+   * function that stops listening. A listener that throws stays subscribed; its error is reported
+   * like an uncaught one.
+   */
+  on<K extends keyof MonoCloudEventMap>(event: K, listener: (event: MonoCloudEventMap[K]) => void): () => void {
+    const watch = watchSessionEvents(
+      (heard) => {
+        if (heard.type === event) listener(heard as MonoCloudEventMap[K])
+      },
+      { tokenExpiring: event === "tokenExpiring" }
+    )
+    return this.follow(watch)
+  }
+
+  /** Runs a watch on the runtime; the returned function interrupts it. */
+  private follow(watch: Effect.Effect<never, never, MonoCloudServices>): () => void {
+    const fiber = this.runtime.runFork(watch)
     return () => {
       this.runtime.runFork(Fiber.interrupt(fiber))
     }

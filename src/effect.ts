@@ -36,8 +36,24 @@ export {
 export type { PublicJwk, PublicJwks } from "./util/jws.js"
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
 export { authorize } from "./operations/authorize.js"
+export {
+  CALLBACK_MESSAGE_SOURCE,
+  callbackChannelName,
+  type CallbackMessage,
+  type CallbackReceipt,
+  isCallbackMessage,
+  isCallbackReceipt
+} from "./callbackMessage.js"
+export { decodeUser, type MonoCloudSessionOf, userDecoder } from "./operations/decodeUser.js"
 export { getSession, type GetSessionError, watchSession } from "./operations/getSession.js"
-export { sessionChanges } from "./operations/sessionChanges.js"
+export { sessionChanges, sessionEvents } from "./operations/sessionChanges.js"
+export {
+  type MonoCloudEvent,
+  type MonoCloudEventMap,
+  type TokenExpiringEvent,
+  watchSessionEvents,
+  type WatchSessionEventsOptions
+} from "./operations/sessionEvents.js"
 export {
   getTokens,
   type AuthorizedRequestOptions,

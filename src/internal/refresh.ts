@@ -4,13 +4,14 @@
  * lock serialises refreshes and the session is read again once the lock is held, so a rotated
  * refresh token is never sent twice. Once the lock is held, the requests (keys, token, UserInfo)
  * have `httpTimeout` in total. The result is stored only over the session it started from, so a
- * sign-out or sign-in meanwhile wins. A failure leaves the stored session as it was.
+ * sign-out or sign-in meanwhile wins. A failure leaves the stored session as it was and is
+ * announced to the tabs (`refreshFailed`, and `sessionEnded` after `invalid_grant`).
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../MonoCloudError.js"
+import { type MonoCloudError, type MonoCloudJsError, MonoCloudValidationError } from "../MonoCloudError.js"
 import { Discovery } from "../services/Discovery.js"
 import { InFlight } from "../services/InFlight.js"
 import { RefreshLock } from "../services/RefreshLock.js"
@@ -54,7 +55,9 @@ const refreshStored = (request: RefreshRequest) =>
     const config = yield* MonoCloudConfig
     const session = yield* requireSession
     const key = tokenKeyFor(config, session, request)
-    if (request.onlyIfStale && !(yield* isStale(findToken(session, key)?.accessTokenExpiration))) return session
+    if (request.onlyIfStale && !(yield* isStale(findToken(session, key)?.accessTokenExpiration))) {
+      return { session, userInfoFailure: undefined }
+    }
     if (session.refreshToken === undefined || session.refreshToken === "") {
       return yield* Effect.fail(
         new MonoCloudValidationError({
@@ -71,12 +74,26 @@ const refreshStored = (request: RefreshRequest) =>
       scopes: request.scopes ?? (request.resource === undefined ? undefined : key.scopes),
       resource: key.resource
     })
-    const { session: refreshed, userInfoFailure } = yield* sessionFromRefresh(session, tokens, key, request)
-    yield* (yield* SessionStore).replace(session, refreshed)
+    const refreshed = yield* sessionFromRefresh(session, tokens, key, request)
+    yield* (yield* SessionStore).replace(session, refreshed.session)
     yield* (yield* SessionBroadcast).publish({ type: "refreshed" })
-    // The renewed tokens are stored; the caller still learns that the user's claims are not fresh.
-    if (userInfoFailure !== undefined) return yield* Effect.failCause(userInfoFailure)
     return refreshed
+  })
+
+/**
+ * Tells the tabs that a refresh failed and, when the provider refused the refresh token, that the
+ * session ended there. Not when the session it started from is gone (signed out, or replaced by a
+ * sign-in): that change was announced, and there was nothing left to refresh.
+ */
+const announceFailure = (error: Exclude<MonoCloudError, MonoCloudJsError>) =>
+  Effect.gen(function* () {
+    if (error._tag === "MonoCloudValidationError" && (error.check === "session" || error.check === "sessionChanged"))
+      return
+    const broadcast = yield* SessionBroadcast
+    if (error._tag !== "MonoCloudOPError")
+      return yield* broadcast.publish({ type: "refreshFailed", errorTag: error._tag })
+    yield* broadcast.publish({ type: "refreshFailed", errorTag: error._tag, oauthError: error.error })
+    if (error.error === "invalid_grant") yield* broadcast.publish({ type: "sessionEnded", reason: "invalid_grant" })
   })
 
 /** Refreshes the token for `request` and stores the result; returns the stored session. */
@@ -86,5 +103,10 @@ export const refreshStoredSession = (request: RefreshRequest) =>
     const lock = yield* RefreshLock
     const key = `refresh:${request.resource ?? ""}:${request.scopes ?? ""}:${request.onlyIfStale}:${request.fetchUserInfo}`
     const refresh = refreshStored(request).pipe(withTimeout("refresh", config.httpTimeoutMillis))
-    return yield* (yield* InFlight).share(key, lock.withLock(config.lockName, refresh))
+    const attempt = lock.withLock(config.lockName, refresh).pipe(Effect.tapError(announceFailure))
+    const { session, userInfoFailure } = yield* (yield* InFlight).share(key, attempt)
+    // The renewed tokens are stored (a refreshed, not a failed refresh); the caller still learns
+    // that the user's claims are not fresh.
+    if (userInfoFailure !== undefined) return yield* Effect.failCause(userInfoFailure)
+    return session
   })

@@ -31,7 +31,13 @@ export const getSession: Effect.Effect<MonoCloudSession | undefined, GetSessionE
   (store) => Effect.map(store.get, Option.getOrUndefined)
 )
 
-const reportListenerError = (error: unknown) => {
+/**
+ * Reports a listener's error where the page reports uncaught ones (`reportError`, else the
+ * console), so a buggy listener neither breaks the SDK nor goes unnoticed.
+ *
+ * @internal
+ */
+export const reportListenerError = (error: unknown) => {
   const report = (globalThis as { reportError?: (error: unknown) => void }).reportError
   if (typeof report === "function") report(error)
   else console.error(error)

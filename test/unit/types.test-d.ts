@@ -5,6 +5,7 @@ import type * as HttpClient from "effect/http/HttpClient"
 import { describe, expectTypeOf, it } from "vitest"
 import type { ErrorOf, NeedsOf } from "./support/effectTypes.js"
 import * as MonoCloud from "../../src/effect.js"
+import type { MonoCloudWebJSClient } from "../../src/MonoCloudWebJSClient.js"
 import type {
   MonoCloudHttpError,
   MonoCloudJsError,
@@ -123,6 +124,11 @@ describe("operation success types", () => {
     expectTypeOf<SuccessOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloud.MonoCloudSession | undefined>()
     expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<void>()
     expectTypeOf<SuccessOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<void>()
+  })
+  it("the promise client's signIn resolves with the popup's session (undefined for a redirect)", () => {
+    expectTypeOf<ReturnType<MonoCloudWebJSClient["signIn"]>>().toEqualTypeOf<
+      Promise<MonoCloud.MonoCloudSession | undefined>
+    >()
   })
 })
 
