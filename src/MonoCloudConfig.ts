@@ -181,6 +181,30 @@ export interface MonoCloudWebJSClientOptions<User = unknown> {
  */
 export const DEFAULT_POPUP_SIZE = { width: 375, height: 600 } as const
 
+/**
+ * The popup size the options ask for, defaults filled in: the one rule for the configuration and
+ * for the promise client, which opens the popup before the configuration is built.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const popupSizeOf = (
+  options: MonoCloudWebJSClientOptions
+): { readonly width: number; readonly height: number } => ({
+  width: options.popupWindowWidth ?? DEFAULT_POPUP_SIZE.width,
+  height: options.popupWindowHeight ?? DEFAULT_POPUP_SIZE.height
+})
+
+/**
+ * Whether `signOut` also ends the MonoCloud session when the call does not say (default `true`):
+ * the one rule for the configuration and for the promise client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const federatedSignOutDefault = (options: MonoCloudWebJSClientOptions): boolean =>
+  options.federatedSignOut ?? true
+
 const DEFAULT_FILTERED_CLAIMS = ["iss", "exp", "nbf", "aud", "nonce", "iat", "auth_time", "c_hash", "at_hash", "s_hash"]
 
 /**
@@ -285,12 +309,10 @@ const seconds = (name: string, value: number | undefined, fallback: number) =>
       ? Effect.succeed(value)
       : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
 
-const pixels = (name: string, value: number | undefined, fallback: number) =>
-  value === undefined
-    ? Effect.succeed(fallback)
-    : Number.isFinite(value) && value > 0
-      ? Effect.succeed(value)
-      : Effect.fail(invalid(`${name} must be a positive number of pixels`))
+const pixels = (name: string, value: number) =>
+  Number.isFinite(value) && value > 0
+    ? Effect.succeed(value)
+    : Effect.fail(invalid(`${name} must be a positive number of pixels`))
 
 const finiteSeconds = (name: string, value: number | undefined) =>
   value === undefined
@@ -389,14 +411,14 @@ export const resolveConfig = (
       resources,
       validateIdToken: options.validateIdToken ?? true,
       fetchUserinfo: options.fetchUserinfo ?? true,
-      federatedSignOut: options.federatedSignOut ?? true,
+      federatedSignOut: federatedSignOutDefault(options),
       pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
       filteredIdTokenClaims: options.filteredIdTokenClaims ?? DEFAULT_FILTERED_CLAIMS,
       authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
       silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,
       httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 10)) * 1000,
-      popupWindowWidth: yield* pixels("popupWindowWidth", options.popupWindowWidth, DEFAULT_POPUP_SIZE.width),
-      popupWindowHeight: yield* pixels("popupWindowHeight", options.popupWindowHeight, DEFAULT_POPUP_SIZE.height),
+      popupWindowWidth: yield* pixels("popupWindowWidth", popupSizeOf(options).width),
+      popupWindowHeight: yield* pixels("popupWindowHeight", popupSizeOf(options).height),
       clockSkew: yield* finiteSeconds("clockSkew", options.clockSkew),
       clockTolerance: yield* seconds("clockTolerance", options.clockTolerance, 60),
       refreshBeforeExpiry: yield* seconds("refreshBeforeExpiry", options.refreshBeforeExpiry, 30),

@@ -10,7 +10,7 @@ import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
 import { layerBrowser, layerWith, type MonoCloudServices, type PlatformLayer } from "./MonoCloud.js"
-import { DEFAULT_POPUP_SIZE, type MonoCloudWebJSClientOptions } from "./MonoCloudConfig.js"
+import { federatedSignOutDefault, type MonoCloudWebJSClientOptions, popupSizeOf } from "./MonoCloudConfig.js"
 import { MonoCloudJsError, type MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
@@ -40,6 +40,21 @@ import { refusedToken } from "./util/bearerChallenge.js"
  * @internal
  */
 export const testPlatformKey: unique symbol = Symbol.for("@monocloud/auth-web-js/testPlatform") as never
+
+/**
+ * What every method of the promise client also takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /**
+   * Aborts the call: it rejects with the signal's `reason` (an `AbortError` `DOMException` unless
+   * you gave another), and the hidden iframe, the popup and the listeners it opened are removed.
+   * A signal already aborted rejects before anything starts.
+   */
+  readonly signal?: AbortSignal | undefined
+}
 
 /** The stored session as it is, `undefined` for a corrupt entry (which is kept). */
 const storedSession = Effect.catchIf(
@@ -89,49 +104,97 @@ export class MonoCloudWebJSClient<User = unknown> {
     this.runtime = ManagedRuntime.make(layerWith(options, platform ?? layerBrowser(options)))
   }
 
-  /** Completes the sign-in or sign-out this page is the callback of; a no-op on other pages. Call it on every page load. */
-  processCallback(): Promise<void> {
-    return this.run(processCallback)
+  /**
+   * Completes the sign-in or sign-out this page is the callback of; a no-op on other pages. Call it
+   * on every page load.
+   *
+   * @example
+   * await client.processCallback()
+   */
+  processCallback(options: CallOptions = {}): Promise<void> {
+    return this.run(processCallback, options.signal)
   }
 
   /**
    * Signs the user in by redirect (default) or in a popup. Popup mode opens the window
    * synchronously, so call it straight from a click handler, and resolves with the new session;
    * redirect mode resolves with `undefined` as the page leaves.
+   *
+   * @example
+   * document.querySelector("#sign-in")?.addEventListener("click", async () => {
+   *   const session = await client.signIn({ mode: "popup" })
+   *   console.log(session?.user.name)
+   * })
    */
-  signIn(options: SignInOptions = {}): Promise<MonoCloudSessionOf<User> | undefined> {
+  signIn(options: SignInOptions & CallOptions = {}): Promise<MonoCloudSessionOf<User> | undefined> {
+    const { signal, ...signInOptions } = options
     const popup = this.popupFor(options.mode === "popup", options.popup)
-    return closingOnRejection(popup, this.run(this.withUser(signIn({ ...options, popup }))))
+    return closingOnRejection(popup, this.run(this.withUser(signIn({ ...signInOptions, popup })), signal))
   }
 
-  /** Signs the user out locally and, federated (default), at the provider. */
-  signOut(options: SignOutOptions = {}): Promise<void> {
-    const federated = options.federatedSignOut ?? this.options.federatedSignOut ?? true
+  /**
+   * Signs the user out locally and, federated (default), at the provider.
+   *
+   * @example
+   * await client.signOut({ federatedSignOut: true })
+   */
+  signOut(options: SignOutOptions & CallOptions = {}): Promise<void> {
+    const { signal, ...signOutOptions } = options
+    const federated = options.federatedSignOut ?? federatedSignOutDefault(this.options)
     const popup = this.popupFor(federated && options.mode === "popup", options.popup)
-    return closingOnRejection(popup, this.run(signOut({ ...options, popup })))
+    return closingOnRejection(popup, this.run(signOut({ ...signOutOptions, popup }), signal))
   }
 
   /**
    * Restores the session through a hidden iframe (`prompt=none`); rejects with
    * `MonoCloudOPError` when the user is not signed in at the provider.
+   *
+   * @example
+   * try {
+   *   await client.signInSilent()
+   * } catch (error) {
+   *   if (!(error instanceof MonoCloudOPError)) throw error // else: not signed in at MonoCloud
+   * }
    */
-  signInSilent(options: SignInSilentOptions = {}): Promise<MonoCloudSessionOf<User>> {
-    return this.run(Effect.flatMap(signInSilent(options), (session) => Effect.fromResult(this.typed(session))))
+  signInSilent(options: SignInSilentOptions & CallOptions = {}): Promise<MonoCloudSessionOf<User>> {
+    const { signal, ...silentOptions } = options
+    return this.run(
+      Effect.flatMap(signInSilent(silentOptions), (session) => Effect.fromResult(this.typed(session))),
+      signal
+    )
   }
 
-  /** Renews the tokens with the refresh token; read the result with `getSession()`. */
-  refreshSession(options: RefreshOptions = {}): Promise<void> {
-    return this.run(refreshSession(options))
+  /**
+   * Renews the tokens with the refresh token; read the result with `getSession()`.
+   *
+   * @example
+   * await client.refreshSession({ refreshGrantOptions: { resource: "https://api.example.com" } })
+   */
+  refreshSession(options: RefreshOptions & CallOptions = {}): Promise<void> {
+    const { signal, ...refreshOptions } = options
+    return this.run(refreshSession(refreshOptions), signal)
   }
 
-  /** Updates `session.user` from the UserInfo endpoint. */
-  refetchUserInfo(): Promise<void> {
-    return this.run(refetchUserInfo)
+  /**
+   * Updates `session.user` from the UserInfo endpoint.
+   *
+   * @example
+   * await client.refetchUserInfo()
+   * const session = await client.getSession()
+   */
+  refetchUserInfo(options: CallOptions = {}): Promise<void> {
+    return this.run(refetchUserInfo, options.signal)
   }
 
-  /** The access token for a resource/scope set, refreshed first when it is missing or about to expire. */
-  getTokens(options: GetTokensOptions = {}): Promise<MonoCloudTokens> {
-    return this.run(getTokens(options))
+  /**
+   * The access token for a resource/scope set, refreshed first when it is missing or about to expire.
+   *
+   * @example
+   * const { accessToken } = await client.getTokens({ resource: "https://api.example.com" })
+   */
+  getTokens(options: GetTokensOptions & CallOptions = {}): Promise<MonoCloudTokens> {
+    const { signal, ...tokenOptions } = options
+    return this.run(getTokens(tokenOptions), signal)
   }
 
   /**
@@ -141,12 +204,17 @@ export class MonoCloudWebJSClient<User = unknown> {
    * error="invalid_token"` asks for a new token once and sends the request again. Resolves with the
    * API's response, whatever its status; rejects like `getTokens` when no token can be had, or like
    * `fetch` on a network failure.
+   *
+   * @example
+   * const response = await client.fetch("https://api.example.com/orders", undefined, {
+   *   resource: "https://api.example.com"
+   * })
    */
   async fetch(input: RequestInfo | URL, init?: RequestInit, tokens: AuthorizedRequestOptions = {}): Promise<Response> {
     // One copy per attempt: a body can be read only once.
     const request = new Request(input, init)
     const send = async (forceRefresh: boolean) => {
-      const { accessToken } = await this.getTokens({ ...tokens, forceRefresh })
+      const { accessToken } = await this.getTokens({ ...tokens, forceRefresh, signal: request.signal })
       const attempt = request.clone()
       attempt.headers.set("authorization", `Bearer ${accessToken}`)
       return globalThis.fetch(attempt)
@@ -157,17 +225,31 @@ export class MonoCloudWebJSClient<User = unknown> {
     return send(true)
   }
 
-  /** Revokes an access or refresh token at the provider (RFC 7009); the stored session is not changed. */
-  revokeToken(token: string, tokenTypeHint: "access_token" | "refresh_token" = "refresh_token"): Promise<void> {
-    return this.run(revokeToken(token, tokenTypeHint))
+  /**
+   * Revokes an access or refresh token at the provider (RFC 7009); the stored session is not changed.
+   *
+   * @example
+   * const session = await client.getSession()
+   * if (session?.refreshToken) await client.revokeToken(session.refreshToken)
+   */
+  revokeToken(
+    token: string,
+    tokenTypeHint: "access_token" | "refresh_token" = "refresh_token",
+    options: CallOptions = {}
+  ): Promise<void> {
+    return this.run(revokeToken(token, tokenTypeHint), options.signal)
   }
 
   /**
    * The stored session, or `undefined` (also for a corrupt stored entry, which is kept). With a
    * `userSchema`, rejects with `MonoCloudValidationError` `userClaims` when the user does not fit.
+   *
+   * @example
+   * const session = await client.getSession()
+   * if (session === undefined) await client.signIn()
    */
-  getSession(): Promise<MonoCloudSessionOf<User> | undefined> {
-    return this.run(this.withUser(storedSession))
+  getSession(options: CallOptions = {}): Promise<MonoCloudSessionOf<User> | undefined> {
+    return this.run(this.withUser(storedSession), options.signal)
   }
 
   /**
@@ -175,34 +257,38 @@ export class MonoCloudWebJSClient<User = unknown> {
    * false when there is none or the stored entry is corrupt; a user that does not fit `userSchema`
    * still counts. For apps coming from SDKs with an `isAuthenticated()`; `getSession()` gives the
    * session itself.
+   *
+   * @example
+   * if (!(await client.isAuthenticated())) await client.signIn()
    */
-  async isAuthenticated(): Promise<boolean> {
-    return (await this.run(storedSession)) !== undefined
+  async isAuthenticated(options: CallOptions = {}): Promise<boolean> {
+    return (await this.run(storedSession, options.signal)) !== undefined
   }
 
   /** Runs an operation on the client's runtime; after `dispose()` it rejects with `MonoCloudJsError` (reason `ClientDisposed`). */
-  private run<A, E>(effect: Effect.Effect<A, E, MonoCloudServices>): Promise<A> {
+  private run<A, E>(effect: Effect.Effect<A, E, MonoCloudServices>, signal?: AbortSignal): Promise<A> {
     if (this.disposed) {
       return Promise.reject(
         new MonoCloudJsError({ reason: "ClientDisposed", detail: "The client was disposed; create a new one" })
       )
     }
-    return runPromise(this.runtime, effect)
+    return runPromise(this.runtime, effect, signal)
   }
 
   /** Opens the popup now, inside the caller's click, unless the app passed one or none is needed. */
   private popupFor(needed: boolean, given: Window | null | undefined): Window | null | undefined {
     if (!needed) return given
-    return popupOrOpen(given, {
-      width: this.options.popupWindowWidth ?? DEFAULT_POPUP_SIZE.width,
-      height: this.options.popupWindowHeight ?? DEFAULT_POPUP_SIZE.height
-    })
+    return popupOrOpen(given, popupSizeOf(this.options))
   }
 
   /**
    * Calls `listener` with the current session, then again whenever it changes in this tab or in
    * another tab of the app (sign-in, refresh, UserInfo update, sign-out). Returns a function that
    * stops listening.
+   *
+   * @example
+   * const stop = client.onSessionChange((session) => render(session?.user))
+   * // later: stop()
    */
   onSessionChange(listener: (session: MonoCloudSessionOf<User> | undefined) => void): () => void {
     return this.follow(
@@ -229,6 +315,9 @@ export class MonoCloudWebJSClient<User = unknown> {
    * provider refused the refresh token), `userUpdated`, `signedOut`, `tokenExpiring`. Returns a
    * function that stops listening. A listener that throws stays subscribed; its error is reported
    * like an uncaught one.
+   *
+   * @example
+   * const stop = client.on("sessionEnded", () => void client.signOut({ federatedSignOut: false }))
    */
   on<K extends keyof MonoCloudEventMap>(event: K, listener: (event: MonoCloudEventMap[K]) => void): () => void {
     const watch = watchSessionEvents(
@@ -248,7 +337,12 @@ export class MonoCloudWebJSClient<User = unknown> {
     }
   }
 
-  /** Releases the runtime's resources (broadcast channel). */
+  /**
+   * Releases the runtime's resources (broadcast channel).
+   *
+   * @example
+   * await client.dispose()
+   */
   dispose(): Promise<void> {
     this.disposed = true
     return this.runtime.dispose()

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-export { MonoCloudWebJSClient } from "./MonoCloudWebJSClient.js"
+export { type CallOptions, MonoCloudWebJSClient } from "./MonoCloudWebJSClient.js"
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
 export * from "./MonoCloudError.js"
 export type {
