@@ -23,6 +23,9 @@ import * as SessionBroadcast from "./services/SessionBroadcast.js"
 import * as SessionStore from "./services/SessionStore.js"
 import * as SilentFrame from "./services/SilentFrame.js"
 import * as TransactionStore from "./services/TransactionStore.js"
+import { layerSpans } from "./util/tracing.js"
+
+export { layerSpans } from "./util/tracing.js"
 
 /**
  * The services that touch the platform (network, storage, windows, crypto, locks, other tabs):
@@ -132,11 +135,13 @@ export const layerWith = (
   layerCore.pipe(Layer.provideMerge(platform), Layer.provideMerge(Config.layer(options)))
 
 /**
- * Every service from the options, on the browser platform with the options' `storage` and `fetch`.
+ * Every service from the options, on the browser platform with the options' `storage` and `fetch`,
+ * with Effect spans on (`layerSpans`: one per operation and one per request to the provider).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (
   options: Config.MonoCloudWebJSClientOptions
-): Layer.Layer<MonoCloudServices, MonoCloudValidationError> => layerWith(options, layerBrowser(options))
+): Layer.Layer<MonoCloudServices, MonoCloudValidationError> =>
+  Layer.merge(layerWith(options, layerBrowser(options)), layerSpans)

@@ -10,11 +10,14 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import { MonoCloudValidationError } from "./MonoCloudError.js"
+import type { MonoCloudLogEntry } from "./util/logEntry.js"
 import type { ApplicationState, CallbackState, MonoCloudSession } from "./schemas/Session.js"
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
 import type { UserInfo } from "./schemas/UserInfo.js"
 import type { IStorage } from "./storage.js"
 import { optionTypeProblem } from "./util/optionTypes.js"
+
+export type { MonoCloudLogEntry } from "./util/logEntry.js"
 import { ensureLeadingSlash, mergeSpaceSeparated, removeTrailingSlash, splitSpaceSeparated } from "./util/strings.js"
 
 /**
@@ -163,6 +166,10 @@ export interface MonoCloudWebJSClientOptions<User = unknown> {
   readonly allowedEndpointOrigins?: ReadonlyArray<string> | undefined
   /** The `fetch` used for every request to the provider (default `globalThis.fetch`), e.g. to add logging. */
   readonly fetch?: FetchFunction | undefined
+  /** Called with a {@link MonoCloudLogEntry} at each step worth knowing when debugging; wins over `debug`. */
+  readonly logger?: ((entry: MonoCloudLogEntry) => void) | undefined
+  /** `true` logs the same entries with `console.debug` (default `false`). */
+  readonly debug?: boolean | undefined
   readonly postCallback?: PostCallback | undefined
   readonly onSessionCreating?: OnSessionCreating | undefined
   /**
@@ -258,6 +265,8 @@ export interface ResolvedConfig {
   readonly broadcastChannelName: string
   /** Origins besides the issuer's that metadata endpoints may have. */
   readonly allowedEndpointOrigins: ReadonlyArray<string>
+  /** Where log entries go: the `logger` option, `console.debug` with `debug`, or nowhere. */
+  readonly log: (entry: MonoCloudLogEntry) => void
   readonly postCallback?: PostCallback | undefined
   readonly onSessionCreating?: OnSessionCreating | undefined
 }
@@ -271,6 +280,10 @@ export interface ResolvedConfig {
 export class MonoCloudConfig extends Context.Service<MonoCloudConfig, ResolvedConfig>()(
   "@monocloud/auth-web-js/MonoCloudConfig"
 ) {}
+
+const debugLog = (entry: MonoCloudLogEntry) => console.debug("[monocloud]", entry)
+
+const ignoreLog = () => undefined
 
 const invalid = (detail: string) => new MonoCloudValidationError({ check: "options", detail })
 
@@ -430,6 +443,7 @@ export const resolveConfig = (
       lockName: `mc.lock.${options.clientId}${suffix}`,
       broadcastChannelName: `mc.events.${options.clientId}${suffix}`,
       allowedEndpointOrigins: yield* resolveOrigins(options.allowedEndpointOrigins),
+      log: options.logger ?? (options.debug === true ? debugLog : ignoreLog),
       postCallback: options.postCallback,
       onSessionCreating: options.onSessionCreating
     }

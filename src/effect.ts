@@ -16,6 +16,7 @@ export {
   layer,
   layerBrowser,
   layerCore,
+  layerSpans,
   layerWith,
   type MonoCloudServices,
   type PlatformLayer,
@@ -27,6 +28,7 @@ export {
   type FetchFunction,
   type Indicator,
   MonoCloudConfig,
+  type MonoCloudLogEntry,
   type MonoCloudWebJSClientOptions,
   type OnSessionCreating,
   type PostCallback,
@@ -34,6 +36,7 @@ export {
   type SecurityAlgorithms
 } from "./MonoCloudConfig.js"
 export type { PublicJwk, PublicJwks } from "./util/jws.js"
+export { Tracing, type TracingService } from "./util/tracing.js"
 export { LocalStorage, MemoryStorage, SessionStorage, type IStorage } from "./storage.js"
 export { authorize } from "./operations/authorize.js"
 export {

@@ -10,6 +10,7 @@ export * from "./MonoCloudError.js"
 export type {
   DefaultAuthParams,
   Indicator,
+  MonoCloudLogEntry,
   MonoCloudWebJSClientOptions,
   OnSessionCreating,
   PostCallback,

@@ -56,6 +56,7 @@ const refreshStored = (request: RefreshRequest) =>
     const session = yield* requireSession
     const key = tokenKeyFor(config, session, request)
     if (request.onlyIfStale && !(yield* isStale(findToken(session, key)?.accessTokenExpiration))) {
+      config.log({ event: "refreshSkipped", reason: "refreshedElsewhere" })
       return { session, userInfoFailure: undefined }
     }
     if (session.refreshToken === undefined || session.refreshToken === "") {
@@ -96,6 +97,9 @@ const announceFailure = (error: Exclude<MonoCloudError, MonoCloudJsError>) =>
     if (error.error === "invalid_grant") yield* broadcast.publish({ type: "sessionEnded", reason: "invalid_grant" })
   })
 
+/** A lock wait shorter than this is no wait for another refresh, only the lock's own bookkeeping. */
+const LOCK_WAIT_WORTH_LOGGING_MILLIS = 50
+
 /** Refreshes the token for `request` and stores the result; returns the stored session. */
 export const refreshStoredSession = (request: RefreshRequest) =>
   Effect.gen(function* () {
@@ -103,7 +107,13 @@ export const refreshStoredSession = (request: RefreshRequest) =>
     const lock = yield* RefreshLock
     const key = `refresh:${request.resource ?? ""}:${request.scopes ?? ""}:${request.onlyIfStale}:${request.fetchUserInfo}`
     const refresh = refreshStored(request).pipe(withTimeout("refresh", config.httpTimeoutMillis))
-    const attempt = lock.withLock(config.lockName, refresh).pipe(Effect.tapError(announceFailure))
+    const asked = yield* Clock.currentTimeMillis
+    const held = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      // Another tab (or this one) was refreshing: say how long this one waited for it.
+      if (now - asked >= LOCK_WAIT_WORTH_LOGGING_MILLIS) config.log({ event: "lockWaited", millis: now - asked })
+      return refresh
+    })
+    const attempt = lock.withLock(config.lockName, held).pipe(Effect.tapError(announceFailure))
     const { session, userInfoFailure } = yield* (yield* InFlight).share(key, attempt)
     // The renewed tokens are stored (a refreshed, not a failed refresh); the caller still learns
     // that the user's claims are not fresh.

@@ -10,6 +10,7 @@ import type { AccessToken } from "../schemas/Session.js"
 import { isStale, refreshStoredSession, requireSession } from "../internal/refresh.js"
 import { findToken, tokenKeyFor } from "../internal/tokenKey.js"
 import type { RefreshGrantOptions, RefreshSessionError, RefreshSessionRequirements } from "./refreshSession.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * Options of `getTokens`.
@@ -85,6 +86,8 @@ export const getTokens: (
         onlyIfStale: options.forceRefresh !== true,
         fetchUserInfo: options.refetchUserInfo === true
       })
+    } else {
+      config.log({ event: "refreshSkipped", reason: "fresh" })
     }
     const token = findToken(session, key)
     if (token === undefined) {
@@ -98,4 +101,4 @@ export const getTokens: (
       refreshToken: session.refreshToken,
       isExpired: yield* isStale(token.accessTokenExpiration)
     } satisfies MonoCloudTokens
-  })
+  }).pipe(spanned("MonoCloud.getTokens"))

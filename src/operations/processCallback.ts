@@ -23,6 +23,7 @@ import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
 import type { Crypto } from "../services/Crypto.js"
 import type { MonoCloudError } from "../MonoCloudError.js"
+import { spanned } from "../util/tracing.js"
 
 /** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
 const TRANSACTION_LIFETIME_MILLIS = 60 * 60 * 1000
@@ -107,6 +108,7 @@ export const processCallback: Effect.Effect<void, ProcessCallbackError, ProcessC
       // A tab with an opener that started its own redirect sign-in found its transaction above.
       // The callback is also announced on its state's channel: a popup the provider's
       // Cross-Origin-Opener-Policy cut off has no opener any more and looks like a main window.
+      config.log({ event: "callbackHandedOn" })
       const message: CallbackMessage = { source: CALLBACK_MESSAGE_SOURCE, url }
       if (state !== undefined) yield* navigation.announceCallback(message, state)
       if ((yield* navigation.windowRole) !== "top") {
@@ -133,4 +135,4 @@ export const processCallback: Effect.Effect<void, ProcessCallbackError, ProcessC
     }
     yield* runPostCallback(callbackStateOf(transaction.value))
   }
-)
+).pipe(spanned("MonoCloud.processCallback"))

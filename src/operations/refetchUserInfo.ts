@@ -17,6 +17,7 @@ import { SessionStore } from "../services/SessionStore.js"
 import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * What `refetchUserInfo` can fail with.
@@ -68,4 +69,4 @@ export const refetchUserInfo: Effect.Effect<void, RefetchUserInfoError, RefetchU
     const lock = (yield* RefreshLock).withLock(config.lockName, run)
     return yield* (yield* InFlight).share("refetchUserInfo", lock)
   }
-)
+).pipe(spanned("MonoCloud.refetchUserInfo"))

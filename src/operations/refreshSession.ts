@@ -14,6 +14,7 @@ import type { RefreshLock } from "../services/RefreshLock.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
 import type { Crypto } from "../services/Crypto.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * Narrows a refresh to some scopes and/or resources.
@@ -78,4 +79,4 @@ export const refreshSession: (
       onlyIfStale: false,
       fetchUserInfo: config.fetchUserinfo
     })
-  ).pipe(Effect.asVoid)
+  ).pipe(Effect.asVoid, spanned("MonoCloud.refreshSession"))

@@ -9,6 +9,7 @@ import type { MonoCloudConfig } from "../MonoCloudConfig.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { MonoCloudRequestError } from "../MonoCloudError.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * What `revokeToken` can fail with.
@@ -38,4 +39,4 @@ export const revokeToken: (
   token: string,
   tokenTypeHint?: "access_token" | "refresh_token"
 ) => Effect.Effect<void, RevokeTokenError, RevokeTokenRequirements> = (token, tokenTypeHint = "refresh_token") =>
-  revoke(token, tokenTypeHint)
+  revoke(token, tokenTypeHint).pipe(spanned("MonoCloud.revokeToken"))

@@ -20,6 +20,7 @@ import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
 import type { MonoCloudError } from "../MonoCloudError.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * Options of `signIn`.
@@ -138,4 +139,4 @@ export const signIn: (
 ) => Effect.Effect<MonoCloudSession | undefined, SignInError, SignInRequirements> = (options = {}) =>
   Effect.gen(function* () {
     return options.mode === "popup" ? yield* popupSignIn(options) : yield* redirectSignIn(options)
-  })
+  }).pipe(spanned("MonoCloud.signIn", { "monocloud.mode": options.mode ?? "redirect" }))

@@ -13,6 +13,7 @@ import { callbackStateOf, completeSignIn } from "../internal/completeSignIn.js"
 import { InFlight } from "../services/InFlight.js"
 import { Discovery } from "../services/Discovery.js"
 import { SilentFrame } from "../services/SilentFrame.js"
+import { reasonOf } from "../util/logEntry.js"
 import { withTimeout } from "../util/timeout.js"
 import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
@@ -21,6 +22,7 @@ import { SessionStore } from "../services/SessionStore.js"
 import type { MonoCloudError, MonoCloudOPError } from "../MonoCloudError.js"
 import { refreshStoredSession } from "../internal/refresh.js"
 import type { RefreshLock } from "../services/RefreshLock.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * Options of `signInSilent`.
@@ -150,6 +152,10 @@ export const signInSilent: (
         })
       )
     )
-    const shared = options.fallBackToRefreshToken === true ? orRefresh : run
+    const shared = (options.fallBackToRefreshToken === true ? orRefresh : run).pipe(
+      Effect.tapError((error) =>
+        Effect.sync(() => config.log({ event: "silentFailed", error: error._tag, reason: reasonOf(error) }))
+      )
+    )
     return yield* (yield* InFlight).share(`signInSilent:${JSON.stringify(options)}`, shared)
-  })
+  }).pipe(spanned("MonoCloud.signInSilent"))

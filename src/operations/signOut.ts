@@ -22,6 +22,7 @@ import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { TransactionStore } from "../services/TransactionStore.js"
 import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
+import { spanned } from "../util/tracing.js"
 
 /**
  * Options of `signOut`.
@@ -174,4 +175,4 @@ export const signOut: (options?: SignOutOptions) => Effect.Effect<void, SignOutE
       yield* verifySignOutCallback(callbackUrl, request.transaction)
       yield* runPostCallback(callbackStateOf(request.transaction))
     }).pipe(closeOnFailure(popup))
-  })
+  }).pipe(spanned("MonoCloud.signOut", { "monocloud.mode": options.mode ?? "redirect" }))

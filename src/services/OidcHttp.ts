@@ -10,10 +10,11 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { type FetchFunction, MonoCloudConfig } from "../MonoCloudConfig.js"
+import { type FetchFunction, MonoCloudConfig, type MonoCloudLogEntry } from "../MonoCloudConfig.js"
 import type { MonoCloudHttpError } from "../MonoCloudError.js"
 import {
   type ExecuteRequest,
+  logged,
   MAX_RESPONSE_LENGTH,
   type OidcRequest,
   type OidcResponse,
@@ -82,15 +83,22 @@ const readResponse = (request: OidcRequest, response: Response): Effect.Effect<O
  * @since 0.1.0
  * @category constructors
  */
-export const make = (fetchFunction: FetchFunction, timeoutMillis: number): OidcHttpService => ({
-  execute: (request) =>
-    Effect.tryPromise({
-      try: (signal) => fetchFunction(request.url, requestInit(request, signal)),
-      catch: transportFailure(request)
-    }).pipe(
-      Effect.flatMap((response) => readResponse(request, response)),
-      withTimeout("http", timeoutMillis)
-    )
+export const make = (
+  fetchFunction: FetchFunction,
+  timeoutMillis: number,
+  log: (entry: MonoCloudLogEntry) => void = () => undefined
+): OidcHttpService => ({
+  execute: logged(
+    (request) =>
+      Effect.tryPromise({
+        try: (signal) => fetchFunction(request.url, requestInit(request, signal)),
+        catch: transportFailure(request)
+      }).pipe(
+        Effect.flatMap((response) => readResponse(request, response)),
+        withTimeout("http", timeoutMillis)
+      ),
+    log
+  )
 })
 
 const globalFetch: FetchFunction = (input, init) => globalThis.fetch(input, init)
@@ -104,5 +112,5 @@ const globalFetch: FetchFunction = (input, init) => globalThis.fetch(input, init
 export const layerFetch = (fetchFunction: FetchFunction = globalFetch): Layer.Layer<OidcHttp, never, MonoCloudConfig> =>
   Layer.effect(
     OidcHttp,
-    Effect.map(MonoCloudConfig, (config) => make(fetchFunction, config.httpTimeoutMillis))
+    Effect.map(MonoCloudConfig, (config) => make(fetchFunction, config.httpTimeoutMillis, config.log))
   )

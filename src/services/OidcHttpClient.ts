@@ -23,8 +23,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { type OidcRequest, transportFailure, withinSizeLimit } from "../util/oidcRequest.js"
+import { MonoCloudConfig, type MonoCloudLogEntry } from "../MonoCloudConfig.js"
+import { logged, type OidcRequest, transportFailure, withinSizeLimit } from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
 import { OidcHttp, type OidcHttpService } from "./OidcHttp.js"
 
@@ -43,21 +43,28 @@ const toClientRequest = (request: OidcRequest): HttpClientRequest.HttpClientRequ
  * @since 0.1.0
  * @category constructors
  */
-export const make = (client: HttpClient.HttpClient, timeoutMillis: number): OidcHttpService => ({
-  execute: (request) =>
-    client.execute(toClientRequest(request)).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (body) => ({
-          status: response.status,
-          headers: Object.fromEntries(Object.entries(response.headers)),
-          body
-        }))
+export const make = (
+  client: HttpClient.HttpClient,
+  timeoutMillis: number,
+  log: (entry: MonoCloudLogEntry) => void = () => undefined
+): OidcHttpService => ({
+  execute: logged(
+    (request) =>
+      client.execute(toClientRequest(request)).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(response.text, (body) => ({
+            status: response.status,
+            headers: Object.fromEntries(Object.entries(response.headers)),
+            body
+          }))
+        ),
+        // The client error holds the request, form body (tokens) included: keep only its cause.
+        Effect.mapError((error) => transportFailure(request)(error.cause)),
+        Effect.flatMap((response) => withinSizeLimit(request, response)),
+        withTimeout("http", timeoutMillis)
       ),
-      // The client error holds the request, form body (tokens) included: keep only its cause.
-      Effect.mapError((error) => transportFailure(request)(error.cause)),
-      Effect.flatMap((response) => withinSizeLimit(request, response)),
-      withTimeout("http", timeoutMillis)
-    )
+    log
+  )
 })
 
 /**
@@ -70,6 +77,6 @@ export const layer: Layer.Layer<OidcHttp, never, HttpClient.HttpClient | MonoClo
   OidcHttp,
   Effect.gen(function* () {
     const config = yield* MonoCloudConfig
-    return make(yield* HttpClient.HttpClient, config.httpTimeoutMillis)
+    return make(yield* HttpClient.HttpClient, config.httpTimeoutMillis, config.log)
   })
 )

@@ -4,7 +4,10 @@
  *
  * @since 0.1.0
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import type { MonoCloudLogEntry } from "./logEntry.js"
+import { spanned, Tracing } from "./tracing.js"
 import { MonoCloudHttpError, type MonoCloudTimeoutError, type OidcEndpoint } from "../MonoCloudError.js"
 
 export type { OidcEndpoint } from "../MonoCloudError.js"
@@ -52,6 +55,49 @@ export type ExecuteRequest = (
  * @category utils
  */
 export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? ""
+
+/**
+ * `execute` that reports each round trip to `log` (endpoint, method, URL without query or
+ * fragment, status or the error's message, and how long it took) and runs it in a span
+ * `MonoCloud.http` when spans are on; never headers or bodies, which carry tokens. Both HTTP
+ * layers go through this.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const logged =
+  (execute: ExecuteRequest, log: (entry: MonoCloudLogEntry) => void): ExecuteRequest =>
+  (request) =>
+    Effect.flatMap(Clock.currentTimeMillis, (started) => {
+      const report = (outcome: { readonly status?: number; readonly error?: string }) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.sync(() =>
+            log({
+              event: "request",
+              endpoint: request.endpoint,
+              method: request.form === undefined ? "GET" : "POST",
+              url: urlForErrors(request.url),
+              ...outcome,
+              millis: now - started
+            })
+          )
+        )
+      return execute(request).pipe(
+        Effect.tap((response) =>
+          Effect.andThen(
+            Effect.flatMap(Tracing, (tracing) => tracing.annotate("http.response.status_code", response.status)),
+            report({ status: response.status })
+          )
+        ),
+        Effect.tapError((error) => report({ error: error.message }))
+      )
+    }).pipe(
+      spanned("MonoCloud.http", {
+        "monocloud.endpoint": request.endpoint,
+        "http.request.method": request.form === undefined ? "GET" : "POST",
+        "url.full": urlForErrors(request.url)
+      })
+    )
 
 /**
  * The largest response body the SDK reads, in UTF-16 code units (1 MB of ASCII): far above any

@@ -8,10 +8,10 @@
 const KINDS = {
   string:
     "tenantDomain clientId clientSecret clientAuthMethod appUrl callbackPath silentCallbackPath signOutPath idTokenSigningAlgorithm sessionKey",
-  boolean: "validateIdToken fetchUserinfo federatedSignOut pushedAuthorizationRequests",
+  boolean: "validateIdToken fetchUserinfo federatedSignOut pushedAuthorizationRequests debug",
   number:
     "authWindowTimeout silentTimeout httpTimeout popupWindowWidth popupWindowHeight clockSkew clockTolerance refreshBeforeExpiry jwksCacheDuration metadataCacheDuration",
-  function: "fetch postCallback onSessionCreating",
+  function: "fetch postCallback onSessionCreating logger",
   object: "storage defaultAuthParams",
   strings: "filteredIdTokenClaims allowedEndpointOrigins"
 } as const
