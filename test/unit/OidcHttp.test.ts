@@ -2,11 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/testing/TestClock"
-import type { MonoCloudHttpError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import type { FetchFunction } from "../../src/MonoCloudConfig.js"
 import { make, OidcHttp, urlForErrors } from "../../src/services/OidcHttp.js"
 import { MAX_RESPONSE_LENGTH } from "../../src/util/oidcRequest.js"
-import { engineLayer, scriptedServer } from "./support/engine.js"
+import { engineLayer, scriptedServer, untilRequested } from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
 
 describe("OidcHttp over FetchHttpClient", () => {
   it.effect("sends a GET with accept: application/json and returns status, lower-cased headers and body", () =>
@@ -77,11 +77,10 @@ describe("OidcHttp over FetchHttpClient", () => {
       const server = yield* scriptedServer()
       server.expect("userinfo", { networkError: true })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server)))
-      const error = yield* Effect.flip(
-        http.execute({ endpoint: "userinfo", url: `${server.issuer}/userinfo?access_token=secret` })
+      const failure = yield* failsWith(
+        http.execute({ endpoint: "userinfo", url: `${server.issuer}/userinfo?access_token=secret` }),
+        "MonoCloudHttpError"
       )
-      expect(error._tag).toBe("MonoCloudHttpError")
-      const failure = error as MonoCloudHttpError
       expect(failure.reason).toBe("Transport")
       expect(failure.endpoint).toBe("userinfo")
       expect(failure.url).toBe(`${server.issuer}/userinfo`)
@@ -95,9 +94,10 @@ describe("OidcHttp over FetchHttpClient", () => {
       server.expect("token", { hang: true })
       const http = yield* OidcHttp.pipe(Effect.provide(engineLayer(server, { httpTimeout: 0.05 })))
       const started = Date.now()
-      const error = yield* Effect.flip(http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }))
-      expect(error._tag).toBe("MonoCloudTimeoutError")
-      const timeout = error as MonoCloudTimeoutError
+      const timeout = yield* failsWith(
+        http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] }),
+        "MonoCloudTimeoutError"
+      )
       expect(timeout.operation).toBe("http")
       expect(timeout.timeoutMillis).toBe(50)
       expect(Date.now() - started).toBeLessThan(5_000)
@@ -113,15 +113,13 @@ describe("OidcHttp over FetchHttpClient", () => {
       const fiber = yield* Effect.forkChild(
         http.execute({ endpoint: "token", url: `${server.issuer}/token`, form: [] })
       )
-      // let the request reach the (hanging) wire before moving the clock
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      yield* untilRequested(server, "token") // the request is on the (hanging) wire before the clock moves
       yield* TestClock.adjust("1999 millis")
       expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 millis")
-      const error = yield* Effect.flip(Fiber.join(fiber))
-      expect(error._tag).toBe("MonoCloudTimeoutError")
-      expect((error as MonoCloudTimeoutError).operation).toBe("http")
-      expect((error as MonoCloudTimeoutError).timeoutMillis).toBe(2000)
+      const error = yield* failsWith(Fiber.join(fiber), "MonoCloudTimeoutError")
+      expect(error.operation).toBe("http")
+      expect(error.timeoutMillis).toBe(2000)
     })
   )
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
+import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
 import { makeTestPlatform } from "../../src/testing.js"
 import type { ScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
-import { APP_URL, scriptedServer } from "./support/engine.js"
+import { APP_URL, scriptedServer, untilRequested } from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
 
 /** The SDK over the scripted server, with its HTTP seam running through an `effect/http` client. */
 const overHttpClient = (server: ScriptedAuthorizationServer, tracing: boolean) =>
@@ -63,13 +66,18 @@ describe("OidcHttpClient.layer", () => {
     })
   )
 
-  it.live("times out with MonoCloudTimeoutError after httpTimeout", () =>
+  it.effect("times out with MonoCloudTimeoutError after httpTimeout, on the Effect clock", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("userinfo", { hang: true })
       const http = yield* MonoCloud.OidcHttp.OidcHttp.pipe(Effect.provide(overHttpClient(server, false)))
-      const error = yield* Effect.flip(http.execute({ endpoint: "userinfo", url: `${server.issuer}/userinfo` }))
-      expect(error).toMatchObject({ _tag: "MonoCloudTimeoutError", operation: "http", timeoutMillis: 2000 })
+      const fiber = yield* Effect.forkChild(http.execute({ endpoint: "userinfo", url: `${server.issuer}/userinfo` }))
+      yield* untilRequested(server, "userinfo")
+      yield* TestClock.adjust("1999 millis")
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      const error = yield* failsWith(Fiber.join(fiber), "MonoCloudTimeoutError")
+      expect(error).toMatchObject({ operation: "http", timeoutMillis: 2000 })
     })
   )
 })

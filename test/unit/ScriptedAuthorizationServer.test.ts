@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -8,13 +9,8 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { validateIdToken } from "../../src/internal/idTokenValidation.js"
 import * as Crypto from "../../src/services/Crypto.js"
 import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
-import type {
-  ScriptedAuthorizationServer,
-  ScriptedAuthorizationServerOptions
-} from "../../src/testing/ScriptedAuthorizationServer.js"
-
-const makeServer = (options?: ScriptedAuthorizationServerOptions) =>
-  Effect.promise(() => makeScriptedAuthorizationServer(options))
+import type { ScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
+import { scriptedServer } from "./support/engine.js"
 
 const clientLayer = (server: ScriptedAuthorizationServer) =>
   FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, server.fetch)))
@@ -33,7 +29,7 @@ const discoveryUrl = (server: ScriptedAuthorizationServer) => `${server.issuer}/
 describe("ScriptedAuthorizationServer", () => {
   it.effect("serves discovery and the key set by itself and counts the requests", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* Effect.promise(() => makeScriptedAuthorizationServer()) // RS256 by default
       const client = yield* Effect.provide(HttpClient.HttpClient, clientLayer(server))
       const metadata = yield* Effect.flatMap(client.get(discoveryUrl(server)), (response) => response.json)
       expect(metadata).toMatchObject({
@@ -60,7 +56,7 @@ describe("ScriptedAuthorizationServer", () => {
   it.effect("answers a token request with a correctly signed ID token and records the form", () =>
     Effect.gen(function* () {
       const nowMillis = 1_700_000_000_000
-      const server = yield* makeServer({ now: () => nowMillis })
+      const server = yield* scriptedServer({ now: () => nowMillis, alg: "RS256" })
       server.expect("token", server.tokenReply({ nonce: "n-1", accessToken: "at-1", refreshToken: "rt-1" }))
       const response = yield* HttpClientRequest.post(server.metadata.token_endpoint as string).pipe(
         HttpClientRequest.bodyUrlParams({
@@ -103,9 +99,26 @@ describe("ScriptedAuthorizationServer", () => {
     })
   )
 
+  it.effect("puts in at_hash what an independent SHA-2 gives: the left half of the digest the algorithm names", () =>
+    Effect.gen(function* () {
+      for (const [alg, hash] of [
+        ["ES256", "sha256"],
+        ["ES384", "sha384"],
+        ["ES512", "sha512"]
+      ] as const) {
+        const server = yield* scriptedServer({ alg })
+        const reply = yield* Effect.promise(() => server.tokenReply({ accessToken: "at-\u00e9-\u{1F511}" }))
+        const payload = reply.json.id_token?.split(".")[1] ?? ""
+        const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))
+        const digest = createHash(hash).update("at-\u00e9-\u{1F511}", "utf8").digest()
+        expect(claims.at_hash).toBe(digest.subarray(0, digest.length / 2).toString("base64url"))
+      }
+    })
+  )
+
   it.effect("passes the request to function scripts and answers each endpoint in order", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       server.expect("userinfo", (request) => server.userInfoReply({ token: request.bearer }))
       server.expect("userinfo", server.oauthError("invalid_token", "The access token expired", 401))
       const userinfo = server.metadata.userinfo_endpoint as string
@@ -125,7 +138,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.effect("builds token replies without refresh or ID token on request", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       const reply = yield* Effect.promise(() => server.tokenReply({ refreshToken: false, idToken: false }))
       expect(Object.keys(reply.json).sort()).toEqual(["access_token", "expires_in", "scope", "token_type"])
     })
@@ -133,7 +146,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.effect("serves overridden metadata and scripted discovery documents", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer({
+      const server = yield* scriptedServer({
         metadata: { issuer: "https://evil.example.test", end_session_endpoint: undefined }
       })
       server.expect("discovery", { status: 200, body: "not json" })
@@ -148,7 +161,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.effect("answers unexpected requests with 500 and reports them on verify", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       const token = yield* Effect.promise(() => server.fetch(`${server.issuer}/token`, { method: "POST" }))
       const unknown = yield* Effect.promise(() => server.fetch("https://elsewhere.example.test/api"))
       expect([token.status, unknown.status]).toEqual([500, 500])
@@ -160,7 +173,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.effect("reports unused scripts on verify", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       server.expect("revocation", { status: 200 })
       expect(() => server.verify()).toThrow(/1 unused revocation script/)
     })
@@ -168,7 +181,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.effect("rejects fetch with a TypeError for a network error, a Transport error through the HTTP client", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       server.expect("token", { networkError: true })
       server.expect("token", { networkError: true })
       const rejected = yield* Effect.flip(Effect.tryPromise(() => server.fetch(`${server.issuer}/token`)))
@@ -184,7 +197,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.effect("honours the abort signal for hanging and delayed replies", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       const aborted = AbortSignal.abort(new Error("already aborted"))
       const early = yield* Effect.flip(Effect.tryPromise(() => server.fetch(discoveryUrl(server), { signal: aborted })))
       expect(early.cause).toBe(aborted.reason)
@@ -203,7 +216,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.live("a hanging reply is interrupted by an HTTP client time-out", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       server.expect("token", { hang: true })
       const result = yield* HttpClient.get(`${server.issuer}/token`).pipe(
         Effect.timeout("20 millis"),
@@ -218,7 +231,7 @@ describe("ScriptedAuthorizationServer", () => {
 
   it.live("delays a reply by delayMillis", () =>
     Effect.gen(function* () {
-      const server = yield* makeServer()
+      const server = yield* scriptedServer()
       server.expect("revocation", { status: 200, delayMillis: 30 })
       const started = Date.now()
       const response = yield* Effect.promise(() => server.fetch(`${server.issuer}/revoke`, { method: "POST" }))

@@ -3,9 +3,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as MonoCloudConfig from "../../src/MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../../src/MonoCloudError.js"
 import type { AuthTransaction } from "../../src/schemas/Session.js"
-import { layerSessionStorage, TransactionStore } from "../../src/services/TransactionStore.js"
+import { layerSessionStorage, make, TransactionStore } from "../../src/services/TransactionStore.js"
+import { failsWith } from "./support/failures.js"
+import { failingStorage, storageBackends } from "./support/storages.js"
 
 const transaction: AuthTransaction = {
   version: 1,
@@ -27,7 +28,58 @@ const store = TransactionStore.pipe(
   )
 )
 
-describe("TransactionStore in sessionStorage", () => {
+const PREFIX = "mc.txn.c."
+
+for (const backend of storageBackends) {
+  describe(`TransactionStore over ${backend.name}`, () => {
+    it.effect("keeps each transaction under its own state, and hands it out once", () =>
+      Effect.gen(function* () {
+        const storage = backend.make()
+        const transactions = make(storage, PREFIX)
+        const second = { ...transaction, state: "state-2", kind: "signOut" as const, mode: "popup" as const }
+        yield* transactions.save(transaction)
+        yield* transactions.save(second)
+        expect(yield* Effect.promise(() => storage.getItem(`${PREFIX}state-1`))).toContain("verifier-1")
+        expect(yield* transactions.take("state-2")).toEqual(Option.some(second))
+        expect(yield* transactions.take("state-2")).toEqual(Option.none())
+        expect(yield* transactions.take("state-1")).toEqual(Option.some(transaction))
+        expect(yield* Effect.promise(() => storage.getItem(`${PREFIX}state-1`))).toBeNull()
+        expect(yield* transactions.take("never-saved")).toEqual(Option.none())
+      })
+    )
+
+    it.effect("reports a corrupt or foreign entry as storedData and removes it, so it cannot be tried again", () =>
+      Effect.gen(function* () {
+        const storage = backend.make()
+        const transactions = make(storage, PREFIX)
+        for (const corrupt of ["{not json", JSON.stringify({ ...transaction, version: 2 }), "[]"]) {
+          yield* Effect.promise(() => storage.setItem(`${PREFIX}bad`, corrupt))
+          expect((yield* failsWith(transactions.take("bad"), "MonoCloudValidationError")).check).toBe("storedData")
+          expect(yield* Effect.promise(() => storage.getItem(`${PREFIX}bad`))).toBeNull()
+        }
+      })
+    )
+  })
+}
+
+for (const how of ["throws", "rejects"] as const) {
+  describe(`TransactionStore over a storage that ${how}`, () => {
+    it.effect("fails saving and taking with MonoCloudStorageError naming the call and keeping the cause", () =>
+      Effect.gen(function* () {
+        const cause = new DOMException("The operation is insecure.", "SecurityError")
+        const transactions = make(failingStorage(how, cause), PREFIX)
+        const saving = yield* failsWith(transactions.save(transaction), "MonoCloudStorageError")
+        expect(saving).toMatchObject({ operation: "set", key: `${PREFIX}state-1`, cause })
+        expect(yield* failsWith(transactions.take("state-1"), "MonoCloudStorageError")).toMatchObject({
+          operation: "get",
+          cause
+        })
+      })
+    )
+  })
+}
+
+describe("TransactionStore.layerSessionStorage", () => {
   it.effect("keeps each pending transaction in this tab's sessionStorage under its state, and takes it once", () =>
     Effect.gen(function* () {
       sessionStorage.clear()
@@ -39,16 +91,6 @@ describe("TransactionStore in sessionStorage", () => {
       expect(yield* transactions.take("state-1")).toEqual(Option.some(transaction))
       expect(sessionStorage.getItem("mc.txn.c.state-1")).toBeNull()
       expect(yield* transactions.take("state-1")).toEqual(Option.none())
-    })
-  )
-
-  it.effect("reports a corrupt entry as storedData and removes it, so it cannot be tried again", () =>
-    Effect.gen(function* () {
-      sessionStorage.setItem("mc.txn.c.bad", "{not json")
-      const error = yield* Effect.flip((yield* store).take("bad"))
-      expect(error).toBeInstanceOf(MonoCloudValidationError)
-      expect(error).toMatchObject({ check: "storedData" })
-      expect(sessionStorage.getItem("mc.txn.c.bad")).toBeNull()
     })
   )
 })

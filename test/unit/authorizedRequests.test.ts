@@ -9,9 +9,8 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as MonoCloud from "../../src/effect.js"
-import { MonoCloudValidationError } from "../../src/MonoCloudError.js"
-import { engineLayer, scriptedServer } from "./support/engine.js"
-import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
+import { engineLayer, makeTestClient, scriptedServer, signedInClient } from "./support/engine.js"
+import { rejectsWith } from "./support/failures.js"
 
 const API = "https://api.example.com/orders"
 
@@ -63,9 +62,8 @@ describe("client.fetch", () => {
   it("rejects like getTokens when there is no session, without calling the API", async () => {
     const { client } = await makeTestClient()
     const fetch = vi.spyOn(globalThis, "fetch")
-    const error = await rejectionOf(client.fetch(API))
-    expect(error).toBeInstanceOf(MonoCloudValidationError)
-    expect((error as MonoCloudValidationError).check).toBe("session")
+    const error = await rejectsWith(client.fetch(API), "MonoCloudValidationError")
+    expect(error.check).toBe("session")
     expect(fetch).not.toHaveBeenCalled()
   })
 })

@@ -4,6 +4,7 @@ import * as Schema from "effect/Schema"
 import { decodeEndpointResponse } from "../../src/util/endpointResponse.js"
 import type { MonoCloudHttpError, MonoCloudOPError } from "../../src/MonoCloudError.js"
 import type { OidcRequest, OidcResponse } from "../../src/services/OidcHttp.js"
+import { expectTagged } from "./support/failures.js"
 
 const Document = Schema.Struct({ name: Schema.String, count: Schema.Number })
 
@@ -21,17 +22,11 @@ const response = (status: number, body: string, headers: Record<string, string> 
 const decode = (reply: OidcResponse) => decodeEndpointResponse(request, reply, Document)
 
 const expectHttpError = (error: MonoCloudHttpError | MonoCloudOPError, reason: MonoCloudHttpError["reason"]) => {
-  expect(error._tag).toBe("MonoCloudHttpError")
-  const http = error as MonoCloudHttpError
+  const http = expectTagged(error, "MonoCloudHttpError")
   expect(http.reason).toBe(reason)
   expect(http.endpoint).toBe("token")
   expect(http.url).toBe("https://op.example.test/token")
   return http
-}
-
-const expectOPError = (error: MonoCloudHttpError | MonoCloudOPError) => {
-  expect(error._tag).toBe("MonoCloudOPError")
-  return error as MonoCloudOPError
 }
 
 describe("decodeEndpointResponse", () => {
@@ -96,7 +91,7 @@ describe("decodeEndpointResponse", () => {
           )
         )
       )
-      const op = expectOPError(error)
+      const op = expectTagged(error, "MonoCloudOPError")
       expect(op.error).toBe("invalid_grant")
       expect(op.errorDescription).toBe("The code was already used")
       expect(op.errorUri).toBe("https://op.example.test/errors/invalid_grant")
@@ -114,7 +109,7 @@ describe("decodeEndpointResponse", () => {
           })
         )
       )
-      const op = expectOPError(error)
+      const op = expectTagged(error, "MonoCloudOPError")
       expect(op.error).toBe("invalid_token")
       expect(op.errorDescription).toBe("The token expired")
       expect(op.status).toBe(401)

@@ -4,17 +4,13 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
 import { makeTestClient, makeTestPlatform } from "../../src/testing.js"
-import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
-
-const APP_URL = "http://localhost:3000"
+import { APP_URL, clientOptions, makeServer } from "./support/engine.js"
 
 const setUp = (metadata?: Record<string, unknown>) =>
   Effect.promise(async () => {
-    const server = await makeScriptedAuthorizationServer(metadata === undefined ? {} : { metadata })
+    const server = await makeServer(metadata === undefined ? {} : { metadata })
     const test = makeTestPlatform(server)
-    const layer = Layer.orDie(
-      MonoCloud.layerWith({ tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL }, test.layer)
-    )
+    const layer = Layer.orDie(MonoCloud.layerWith(clientOptions(server), test.layer))
     return { server, navigation: test.navigation, layer }
   })
 
@@ -50,7 +46,7 @@ describe("flow edges", () => {
 
 describe("popups opened by the promise client", () => {
   it("are closed when the flow rejects, also when invalid options stop it before it starts", async () => {
-    const server = await makeScriptedAuthorizationServer()
+    const server = await makeServer()
     const first = { close: vi.fn() } as unknown as Window
     const second = { close: vi.fn() } as unknown as Window
     const open = vi.spyOn(window, "open").mockReturnValueOnce(first).mockReturnValueOnce(second)
@@ -59,10 +55,7 @@ describe("popups opened by the promise client", () => {
       makeTestPlatform(server).layer
     )
     expect(await broken.signIn({ mode: "popup" }).catch((error: { check?: string }) => error.check)).toBe("options")
-    const client = makeTestClient(
-      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL },
-      makeTestPlatform(server).layer
-    )
+    const client = makeTestClient(clientOptions(server), makeTestPlatform(server).layer)
     const refused = await client
       .signOut({ mode: "popup", returnUrl: "https://elsewhere.example/" })
       .catch((error: { check?: string }) => error.check)

@@ -3,10 +3,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as MonoCloud from "../../src/effect.js"
 import { MemoryStorage } from "../../src/storage.js"
-import { makeTestClient, signedInClient } from "./support/testClient.js"
+import { makeTestClient, signInByPopup, withEngine } from "./support/engine.js"
 
 const KEY = "mc.session.test-client"
 
+/** The promise client's `getSession` (undefined for nothing or a corrupt entry) and the operation's own reports. */
 describe("getSession", () => {
   it("returns undefined when nothing is stored", async () => {
     const { client } = await makeTestClient()
@@ -42,10 +43,16 @@ describe("getSession", () => {
     expect((await client.getSession())?.user.sub).toBe("legacy")
   })
 
-  it("stores under mc.session.<clientId>.<sessionKey> when a sessionKey is set", async () => {
-    const { client, storage } = await signedInClient({ sessionKey: "admin" })
-    expect(await storage.getItem(`${KEY}.admin`)).toContain('"version":1')
-    expect(await storage.getItem(KEY)).toBeNull()
-    expect((await client.getSession())?.user.sub).toBe("user-1")
-  })
+  it.effect("stores under mc.session.<clientId>.<sessionKey> when a sessionKey is set", () =>
+    withEngine(
+      ({ storage }) =>
+        Effect.gen(function* () {
+          yield* signInByPopup
+          expect(yield* Effect.promise(() => storage.getItem(`${KEY}.admin`))).toContain('"version":1')
+          expect(yield* Effect.promise(() => storage.getItem(KEY))).toBeNull()
+          expect((yield* MonoCloud.getSession)?.user.sub).toBe("user-1")
+        }),
+      { client: { sessionKey: "admin" } }
+    )
+  )
 })

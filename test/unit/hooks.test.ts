@@ -1,70 +1,100 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as MonoCloud from "../../src/effect.js"
 import type { CallbackState, MonoCloudSession } from "../../src/index.js"
-import { MonoCloudStorageError } from "../../src/MonoCloudError.js"
-import * as Layer from "effect/Layer"
 import * as SessionStore from "../../src/services/SessionStore.js"
-import { makeTestClient as clientOn, makeTestPlatform } from "../../src/testing.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
-import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
-import { APP_URL, makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
+import { APP_URL, makeTestClient, rejectionOf, signInByPopup, withEngine } from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
 
 describe("onSessionCreating and postCallback", () => {
-  it("onSessionCreating sees claims, UserInfo and appState, and what it adds to the session is stored", async () => {
+  it.effect("onSessionCreating sees claims, UserInfo and appState, and what it adds to the session is stored", () => {
     const calls: Array<{ readonly sub: unknown; readonly userInfo: unknown; readonly state: unknown }> = []
     const urlsSeenByHooks: Array<string> = []
-    const { client, server, navigation } = await makeTestClient({
-      onSessionCreating: (session, idToken, userInfo, state) => {
-        urlsSeenByHooks.push(navigation.currentUrl)
-        calls.push({ sub: idToken?.sub, userInfo: userInfo?.["email"], state })
-        ;(session as Record<string, unknown>)["tenant"] = "acme"
+    let currentUrl = () => ""
+    return withEngine(
+      ({ server, navigation }) =>
+        Effect.gen(function* () {
+          currentUrl = () => navigation.currentUrl
+          yield* MonoCloud.signIn({ appState: { page: "billing" } })
+          const authorizeUrl = navigation.assigned[0]!
+          navigation.currentUrl = yield* Effect.promise(() =>
+            answerAuthorize(server, authorizeUrl, { userInfo: { email: "a@b.c" } })
+          )
+          yield* MonoCloud.processCallback
+          expect(calls).toEqual([{ sub: "user-1", userInfo: "a@b.c", state: { page: "billing" } }])
+          expect(urlsSeenByHooks).toEqual([`${APP_URL}/`]) // the code and state were gone before app code ran
+          expect((yield* MonoCloud.getSession)?.["tenant"]).toBe("acme")
+        }),
+      {
+        client: {
+          onSessionCreating: (session, idToken, userInfo, state) => {
+            urlsSeenByHooks.push(currentUrl())
+            calls.push({ sub: idToken?.sub, userInfo: userInfo?.["email"], state })
+            ;(session as Record<string, unknown>)["tenant"] = "acme"
+          }
+        }
       }
-    })
-    await client.signIn({ appState: { page: "billing" } })
-    navigation.currentUrl = await answerAuthorize(server, navigation.assigned[0]!, { userInfo: { email: "a@b.c" } })
-    await client.processCallback()
-    expect(calls).toEqual([{ sub: "user-1", userInfo: "a@b.c", state: { page: "billing" } }])
-    expect(urlsSeenByHooks).toEqual([`${APP_URL}/`]) // the code and state were gone before app code ran
-    expect((await client.getSession())?.["tenant"]).toBe("acme")
+    )
   })
 
-  it("runs onSessionCreating on refresh and on UserInfo refetch too", async () => {
+  it.effect("runs onSessionCreating on refresh and on UserInfo refetch too", () => {
     const seen: Array<string> = []
-    const { client, server } = await signedInClient({
-      onSessionCreating: (session: MonoCloudSession) => {
-        seen.push(session.accessTokens?.[0]?.accessToken ?? "none")
+    return withEngine(
+      ({ server }) =>
+        Effect.gen(function* () {
+          yield* signInByPopup
+          server.expect("token", server.tokenReply({ accessToken: "refreshed" }))
+          server.expect("userinfo", server.userInfoReply())
+          yield* MonoCloud.refreshSession()
+          server.expect("userinfo", server.userInfoReply())
+          yield* MonoCloud.refetchUserInfo
+          expect(seen.slice(1)).toEqual(["refreshed", "refreshed"])
+        }),
+      {
+        client: {
+          onSessionCreating: (session: MonoCloudSession) => {
+            seen.push(session.accessTokens?.[0]?.accessToken ?? "none")
+          }
+        }
       }
-    })
-    server.expect("token", await server.tokenReply({ accessToken: "refreshed" }))
-    server.expect("userinfo", server.userInfoReply())
-    await client.refreshSession()
-    server.expect("userinfo", server.userInfoReply())
-    await client.refetchUserInfo()
-    expect(seen.slice(1)).toEqual(["refreshed", "refreshed"])
+    )
   })
 
-  it("postCallback replaces the default navigation and tells sign-in from sign-out", async () => {
+  it.effect("postCallback replaces the default navigation and tells sign-in from sign-out", () => {
     const states: Array<CallbackState> = []
     const urlsSeen: Array<string> = []
-    const { client, server, navigation } = await makeTestClient({
-      postCallback: (state) => {
-        urlsSeen.push(navigation.currentUrl)
-        states.push(state)
+    let currentUrl = () => ""
+    return withEngine(
+      ({ server, navigation }) =>
+        Effect.gen(function* () {
+          currentUrl = () => navigation.currentUrl
+          yield* MonoCloud.signIn({ returnUrl: "/after" })
+          const authorizeUrl = navigation.assigned[0]!
+          navigation.currentUrl = yield* Effect.promise(() => answerAuthorize(server, authorizeUrl))
+          yield* MonoCloud.processCallback
+          expect(navigation.assigned).toHaveLength(1) // no navigation to /after: the hook decides
+          expect(states[0]).toMatchObject({ signOut: false, mode: "redirect", returnUrl: `${APP_URL}/after` })
+          // the hook runs on a clean address bar: no code, no state
+          expect(urlsSeen[0]).toBe(`${APP_URL}/`)
+          yield* MonoCloud.signOut()
+          const state = new URL(navigation.assigned.at(-1)!).searchParams.get("state")
+          navigation.currentUrl = `${APP_URL}/?state=${state}`
+          yield* MonoCloud.processCallback
+          expect(states[1]).toMatchObject({ signOut: true, mode: "redirect" })
+        }),
+      {
+        client: {
+          postCallback: (state) => {
+            urlsSeen.push(currentUrl())
+            states.push(state)
+          }
+        }
       }
-    })
-    await client.signIn({ returnUrl: "/after" })
-    navigation.currentUrl = await answerAuthorize(server, navigation.assigned[0]!)
-    await client.processCallback()
-    expect(navigation.assigned).toHaveLength(1) // no navigation to /after: the hook decides
-    expect(states[0]).toMatchObject({ signOut: false, mode: "redirect", returnUrl: `${APP_URL}/after` })
-    // the hook runs on a clean address bar: no code, no state
-    expect(urlsSeen[0]).toBe(`${APP_URL}/`)
-    await client.signOut()
-    const state = new URL(navigation.assigned.at(-1)!).searchParams.get("state")
-    navigation.currentUrl = `${APP_URL}/?state=${state}`
-    await client.processCallback()
-    expect(states[1]).toMatchObject({ signOut: true, mode: "redirect" })
+    )
   })
 
+  // Through the promise client on purpose: what the app's own hook threw is what its promise rejects with.
   it("an error thrown by a hook reaches the promise caller unchanged, and nothing is stored", async () => {
     const boom = new Error("hook failed")
     const { client } = await makeTestClient({
@@ -76,9 +106,8 @@ describe("onSessionCreating and postCallback", () => {
     expect(await client.getSession()).toBeUndefined()
   })
 
-  it("a storage adapter that throws rejects with MonoCloudStorageError, keeping the cause", async () => {
+  it.effect("a storage adapter that throws fails the sign-in with MonoCloudStorageError, keeping the cause", () => {
     const cause = new DOMException("quota", "QuotaExceededError")
-    const server = await makeScriptedAuthorizationServer()
     const storage = {
       getItem: async () => null,
       setItem: async () => {
@@ -86,12 +115,12 @@ describe("onSessionCreating and postCallback", () => {
       },
       removeItem: async () => {}
     }
-    const client = clientOn(
-      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: APP_URL, storage },
-      Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(storage))
+    return withEngine(
+      () =>
+        Effect.gen(function* () {
+          expect((yield* failsWith(signInByPopup, "MonoCloudStorageError")).cause).toBe(cause)
+        }),
+      { client: { storage }, replacing: SessionStore.layer(storage) }
     )
-    const error = await rejectionOf(client.signIn({ mode: "popup", popup: null }))
-    expect(error).toBeInstanceOf(MonoCloudStorageError)
-    expect((error as MonoCloudStorageError).cause).toBe(cause)
   })
 })

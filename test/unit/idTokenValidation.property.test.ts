@@ -14,7 +14,7 @@ import {
   type IdTokenExpectations,
   validateIdToken
 } from "../../src/internal/idTokenValidation.js"
-import { MonoCloudTokenError, type TokenCheck } from "../../src/MonoCloudError.js"
+import { type TokenCheck } from "../../src/MonoCloudError.js"
 import { IdTokenClaims } from "../../src/schemas/IdTokenClaims.js"
 import * as Crypto from "../../src/services/Crypto.js"
 import { makeTokenMinter } from "../../src/testing/TokenMinter.js"
@@ -31,6 +31,7 @@ import {
   outcome,
   runs
 } from "./support/arbitraries.js"
+import { expectTagged } from "./support/failures.js"
 
 const ISSUER = "https://op.example.test"
 const CLIENT = "client-1"
@@ -211,8 +212,7 @@ const ALL_CHECKS: ReadonlyArray<TokenCheck> = [
 ]
 
 const expectTokenError = (error: unknown, checks: ReadonlyArray<TokenCheck>, token: string) => {
-  expect(error).toBeInstanceOf(MonoCloudTokenError)
-  const tokenError = error as MonoCloudTokenError
+  const tokenError = expectTagged(error, "MonoCloudTokenError")
   expect(checks).toContain(tokenError.check)
   if (token.length > 8) expect(tokenError.message).not.toContain(token)
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { MonoCloudSession } from "../../src/index.js"
 import * as Layer from "effect/Layer"
-import { MonoCloudJsError } from "../../src/MonoCloudError.js"
 import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
 import { MemoryStorage } from "../../src/storage.js"
 import { makeTestClient, makeTestPlatform } from "../../src/testing.js"
-import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
+import { rejectsWith } from "./support/failures.js"
+import { clientOptions, makeServer } from "./support/engine.js"
 
 const eventually = async (check: () => void) => {
   for (let attempt = 0; ; attempt++) {
@@ -21,20 +21,20 @@ const eventually = async (check: () => void) => {
 
 /** Two tabs of one app sharing their session storage, with no broadcast between them. */
 const tabsWithoutBroadcast = async () => {
-  const server = await makeScriptedAuthorizationServer()
+  const server = await makeServer()
   const shared = new MemoryStorage()
-  const options = { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" }
+  const options = clientOptions(server)
   const tab = () => makeTestClient(options, Layer.merge(makeTestPlatform(server).layer, SessionStore.layer(shared)))
   return [tab(), tab()] as const
 }
 
 describe("MonoCloudWebJSClient.onSessionChange", () => {
   it("reports the session now and after changes in this tab and in another tab, until unsubscribed", async () => {
-    const server = await makeScriptedAuthorizationServer()
+    const server = await makeServer()
     const shared = new MemoryStorage() // what localStorage is to two tabs
     const tab = () =>
       makeTestClient(
-        { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" },
+        clientOptions(server),
         Layer.mergeAll(
           makeTestPlatform(server).layer,
           SessionStore.layer(shared),
@@ -87,17 +87,13 @@ describe("MonoCloudWebJSClient.onSessionChange", () => {
 
 describe("MonoCloudWebJSClient.dispose", () => {
   it("makes every later call reject with MonoCloudJsError ClientDisposed", async () => {
-    const server = await makeScriptedAuthorizationServer()
-    const client = makeTestClient(
-      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" },
-      makeTestPlatform(server).layer
-    )
+    const server = await makeServer()
+    const client = makeTestClient(clientOptions(server), makeTestPlatform(server).layer)
     expect(await client.getSession()).toBeUndefined()
     await client.dispose()
     for (const call of [() => client.getSession(), () => client.refreshSession(), () => client.processCallback()]) {
-      const error = await call().catch((rejection: unknown) => rejection)
-      expect(error).toBeInstanceOf(MonoCloudJsError)
-      expect((error as MonoCloudJsError).reason).toBe("ClientDisposed")
+      const error = await rejectsWith(call(), "MonoCloudJsError")
+      expect(error.reason).toBe("ClientDisposed")
     }
   })
 
@@ -121,9 +117,9 @@ describe("MonoCloudWebJSClient.dispose", () => {
   })
 
   it("keeps a listener that throws subscribed, and reports its error like an uncaught one", async () => {
-    const server = await makeScriptedAuthorizationServer()
+    const server = await makeServer()
     const client = makeTestClient(
-      { tenantDomain: server.issuer, clientId: server.clientId, appUrl: "http://localhost:3000" },
+      clientOptions(server),
       Layer.merge(makeTestPlatform(server).layer, SessionBroadcast.layerBrowser("mc.events.throwing-listener-test"))
     )
     const reported: Array<unknown> = []

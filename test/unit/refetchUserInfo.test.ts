@@ -1,45 +1,63 @@
 import { describe, expect, it } from "@effect/vitest"
-import { MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
-import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
+import * as Effect from "effect/Effect"
+import * as MonoCloud from "../../src/effect.js"
+import { signInByPopup, withEngine } from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
 
 describe("refetchUserInfo", () => {
-  it("calls UserInfo with the default access token and merges the claims into session.user", async () => {
-    const { client, server } = await signedInClient()
-    const before = (await client.getSession())!
-    server.expect("userinfo", server.userInfoReply({ name: "Ada Lovelace", picture: "https://img.example/ada.png" }))
-    await client.refetchUserInfo()
-    const after = (await client.getSession())!
-    expect(server.requestsTo("userinfo").at(-1)?.bearer).toBe(before.accessTokens?.[0]?.accessToken)
-    expect(after.user["name"]).toBe("Ada Lovelace")
-    expect(after.user["picture"]).toBe("https://img.example/ada.png")
-    expect(after.user.sub).toBe(before.user.sub)
-    expect(after.accessTokens).toEqual(before.accessTokens)
-  })
+  it.effect("calls UserInfo with the default access token and merges the claims into session.user", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        const before = yield* signInByPopup
+        server.expect(
+          "userinfo",
+          server.userInfoReply({ name: "Ada Lovelace", picture: "https://img.example/ada.png" })
+        )
+        yield* MonoCloud.refetchUserInfo
+        const after = (yield* MonoCloud.getSession)!
+        expect(server.requestsTo("userinfo").at(-1)?.bearer).toBe(before.accessTokens?.[0]?.accessToken)
+        expect(after.user["name"]).toBe("Ada Lovelace")
+        expect(after.user["picture"]).toBe("https://img.example/ada.png")
+        expect(after.user.sub).toBe(before.user.sub)
+        expect(after.accessTokens).toEqual(before.accessTokens)
+      })
+    )
+  )
 
-  it("refuses claims for another subject and keeps the user", async () => {
-    const { client, server } = await signedInClient()
-    const before = await client.getSession()
-    server.expect("userinfo", server.userInfoReply({ sub: "someone-else", name: "Mallory" }))
-    const error = await rejectionOf(client.refetchUserInfo())
-    expect((error as MonoCloudValidationError).check).toBe("userInfoSubject")
-    expect(await client.getSession()).toEqual(before)
-  })
+  it.effect("refuses claims for another subject and keeps the user", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        yield* signInByPopup
+        const before = yield* MonoCloud.getSession
+        server.expect("userinfo", server.userInfoReply({ sub: "someone-else", name: "Mallory" }))
+        const error = yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudValidationError")
+        expect(error.check).toBe("userInfoSubject")
+        expect(yield* MonoCloud.getSession).toEqual(before)
+      })
+    )
+  )
 
-  it("maps a 401 Bearer challenge to MonoCloudOPError", async () => {
-    const { client, server } = await signedInClient()
-    server.expect("userinfo", {
-      status: 401,
-      body: "",
-      headers: { "www-authenticate": 'Bearer error="invalid_token", error_description="expired"' }
-    })
-    const error = await rejectionOf(client.refetchUserInfo())
-    expect(error).toBeInstanceOf(MonoCloudOPError)
-    expect((error as MonoCloudOPError).error).toBe("invalid_token")
-    expect((error as MonoCloudOPError).status).toBe(401)
-  })
+  it.effect("maps a 401 Bearer challenge to MonoCloudOPError", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        yield* signInByPopup
+        server.expect("userinfo", {
+          status: 401,
+          body: "",
+          headers: { "www-authenticate": 'Bearer error="invalid_token", error_description="expired"' }
+        })
+        const error = yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudOPError")
+        expect(error.error).toBe("invalid_token")
+        expect(error.status).toBe(401)
+      })
+    )
+  )
 
-  it("needs a session", async () => {
-    const { client } = await makeTestClient()
-    expect(((await rejectionOf(client.refetchUserInfo())) as MonoCloudValidationError).check).toBe("session")
-  })
+  it.effect("needs a session", () =>
+    withEngine(() =>
+      Effect.gen(function* () {
+        expect((yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudValidationError")).check).toBe("session")
+      })
+    )
+  )
 })

@@ -1,15 +1,12 @@
 import { describe, expect, it, vi } from "@effect/vitest"
-import {
-  MonoCloudHttpError,
-  MonoCloudOPError,
-  MonoCloudStorageError,
-  MonoCloudTimeoutError,
-  MonoCloudTokenError,
-  MonoCloudValidationError
-} from "../../src/MonoCloudError.js"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/testing/TestClock"
+import * as MonoCloud from "../../src/effect.js"
+import type { MemoryStorage } from "../../src/storage.js"
 import { authorizeResponder } from "../../src/testing/providerResponses.js"
-import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
-import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
+import { signInByPopup, untilRequested, withEngine } from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
 
 /** True when `text` can be found anywhere in the object graph of `value` (byte arrays decoded). */
 const holdsText = (value: unknown, text: string, seen = new Set<unknown>()): boolean => {
@@ -20,209 +17,286 @@ const holdsText = (value: unknown, text: string, seen = new Set<unknown>()): boo
   return Object.getOwnPropertyNames(value).some((key) => holdsText((value as Record<string, unknown>)[key], text, seen))
 }
 
+/** The stored session's text, byte for byte. */
+const stored = (storage: MemoryStorage) => Effect.promise(() => storage.getItem("mc.session.test-client"))
+
+const session = Effect.map(MonoCloud.getSession, (current) => current!)
+
 describe("refreshSession", () => {
-  it("replaces the default token, stores the rotated refresh token and merges the user", async () => {
-    const { client, server } = await signedInClient()
-    const before = (await client.getSession())!
-    server.expect(
-      "token",
-      await server.tokenReply({ refreshToken: "rotated", accessToken: "new-access", idToken: { name: "Ada L." } })
+  it.effect("replaces the default token, stores the rotated refresh token and merges the user", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        const before = yield* signInByPopup
+        server.expect(
+          "token",
+          server.tokenReply({ refreshToken: "rotated", accessToken: "new-access", idToken: { name: "Ada L." } })
+        )
+        server.expect("userinfo", server.userInfoReply({ email: "new@example.com" }))
+        expect(yield* MonoCloud.refreshSession()).toBeUndefined()
+        const after = yield* session
+        expect(after.refreshToken).toBe("rotated")
+        expect(after.accessTokens).toHaveLength(1)
+        expect(after.accessTokens?.[0]?.accessToken).toBe("new-access")
+        expect(after.user["name"]).toBe("Ada L.")
+        expect(after.user.email).toBe("new@example.com")
+        expect(after.idToken).not.toBe(before.idToken)
+        const form = server.requestsTo("token").at(-1)!.form!
+        expect(form.get("grant_type")).toBe("refresh_token")
+        expect(form.get("refresh_token")).toBe(before.refreshToken)
+        expect(form.get("client_id")).toBe("test-client")
+        expect(form.has("scope")).toBe(false)
+        server.verify()
+      })
     )
-    server.expect("userinfo", server.userInfoReply({ email: "new@example.com" }))
-    const result = await client.refreshSession()
-    expect(result).toBeUndefined()
-    const after = (await client.getSession())!
-    expect(after.refreshToken).toBe("rotated")
-    expect(after.accessTokens).toHaveLength(1)
-    expect(after.accessTokens?.[0]?.accessToken).toBe("new-access")
-    expect(after.user["name"]).toBe("Ada L.")
-    expect(after.user.email).toBe("new@example.com")
-    expect(after.idToken).not.toBe(before.idToken)
-    const form = server.requestsTo("token").at(-1)!.form!
-    expect(form.get("grant_type")).toBe("refresh_token")
-    expect(form.get("refresh_token")).toBe(before.refreshToken)
-    expect(form.get("client_id")).toBe("test-client")
-    expect(form.has("scope")).toBe(false)
-    server.verify()
-  })
+  )
 
-  it("narrowed by refreshGrantOptions: sends scope and resource, adds that token and keeps the others", async () => {
-    const { client, server } = await signedInClient({ fetchUserinfo: false })
-    server.expect("token", await server.tokenReply({ scope: "openid", accessToken: "narrow", idToken: false }))
-    await client.refreshSession({ refreshGrantOptions: { scopes: "openid", resource: "https://api.example.com" } })
-    const form = server.requestsTo("token").at(-1)!.form!
-    expect(form.get("scope")).toBe("openid")
-    expect(form.getAll("resource")).toEqual(["https://api.example.com"])
-    const tokens = (await client.getSession())!.accessTokens!
-    expect(tokens).toHaveLength(2)
-    expect(tokens[1]).toMatchObject({
-      accessToken: "narrow",
-      resource: "https://api.example.com",
-      requestedScopes: "openid"
-    })
-    expect(await client.getTokens({ resource: "https://api.example.com", scopes: "openid" })).toMatchObject({
-      accessToken: "narrow"
-    })
-  })
-
-  it("shares one token request between concurrent calls", async () => {
-    const { client, server } = await signedInClient({ fetchUserinfo: false })
-    server.expect("token", await server.tokenReply({ accessToken: "shared" }))
-    await Promise.all([client.refreshSession(), client.refreshSession(), client.refreshSession()])
-    expect(server.requestsTo("token")).toHaveLength(2) // the sign-in exchange and one refresh
-    expect(server.unexpected).toHaveLength(0)
-    expect((await client.getSession())?.accessTokens?.[0]?.accessToken).toBe("shared")
-  })
-
-  it("leaves the stored session exactly as it was on a network failure, a time-out or a 5xx", async () => {
-    for (const reply of [{ networkError: true as const }, { status: 503, body: "busy" }]) {
-      const { client, server, storage } = await signedInClient()
-      const before = await storage.getItem("mc.session.test-client")
-      server.expect("token", reply)
-      const error = await rejectionOf(client.refreshSession())
-      expect(error).toBeInstanceOf(MonoCloudHttpError)
-      // The cause is the network error or nothing, never the request with the refresh token in its body.
-      expect(holdsText((error as MonoCloudHttpError).cause, JSON.parse(before!).session.refreshToken)).toBe(false)
-      expect(await storage.getItem("mc.session.test-client")).toBe(before)
-    }
-    const { client, server, storage } = await signedInClient({ httpTimeout: 0.05 })
-    const before = await storage.getItem("mc.session.test-client")
-    server.expect("token", { hang: true })
-    expect(await rejectionOf(client.refreshSession())).toBeInstanceOf(MonoCloudTimeoutError)
-    expect(await storage.getItem("mc.session.test-client")).toBe(before)
-  })
-
-  it("rejects with MonoCloudOPError invalid_grant for a revoked refresh token, session kept", async () => {
-    const { client, server, storage } = await signedInClient()
-    const before = await storage.getItem("mc.session.test-client")
-    server.expect("token", server.oauthError("invalid_grant", "grant request is invalid"))
-    const error = await rejectionOf(client.refreshSession())
-    expect(error).toBeInstanceOf(MonoCloudOPError)
-    expect((error as MonoCloudOPError).error).toBe("invalid_grant")
-    expect(await storage.getItem("mc.session.test-client")).toBe(before)
-  })
-
-  it("validates a refreshed ID token like a sign-in's: an expired one is refused and the session kept", async () => {
-    const { client, server, storage } = await signedInClient()
-    const before = await storage.getItem("mc.session.test-client")
-    server.expect("token", await server.tokenReply({ idToken: { exp: 1 } }))
-    const error = await rejectionOf(client.refreshSession())
-    expect(error).toBeInstanceOf(MonoCloudTokenError)
-    expect((error as MonoCloudTokenError).check).toBe("expired")
-    expect(await storage.getItem("mc.session.test-client")).toBe(before)
-  })
-
-  it("refuses a refreshed ID token for another subject", async () => {
-    const { client, server } = await signedInClient()
-    server.expect("token", await server.tokenReply({ sub: "intruder" }))
-    const error = await rejectionOf(client.refreshSession())
-    expect((error as MonoCloudValidationError).check).toBe("tokenResponse")
-  })
-
-  it("refuses a refreshed ID token with other audiences or an earlier auth_time, keeping the session", async () => {
-    const { client, server, storage } = await signedInClient()
-    const before = await storage.getItem("mc.session.test-client")
-    const previous = JSON.parse(
-      atob((await client.getSession())!.idToken!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))
+  it.effect("narrowed by refreshGrantOptions: sends scope and resource, adds that token and keeps the others", () =>
+    withEngine(
+      ({ server }) =>
+        Effect.gen(function* () {
+          yield* signInByPopup
+          server.expect("token", server.tokenReply({ scope: "openid", accessToken: "narrow", idToken: false }))
+          yield* MonoCloud.refreshSession({
+            refreshGrantOptions: { scopes: "openid", resource: "https://api.example.com" }
+          })
+          const form = server.requestsTo("token").at(-1)!.form!
+          expect(form.get("scope")).toBe("openid")
+          expect(form.getAll("resource")).toEqual(["https://api.example.com"])
+          const tokens = (yield* session).accessTokens!
+          expect(tokens).toHaveLength(2)
+          expect(tokens[1]).toMatchObject({
+            accessToken: "narrow",
+            resource: "https://api.example.com",
+            requestedScopes: "openid"
+          })
+          expect(yield* MonoCloud.getTokens({ resource: "https://api.example.com", scopes: "openid" })).toMatchObject({
+            accessToken: "narrow"
+          })
+        }),
+      { client: { fetchUserinfo: false } }
     )
-    for (const idToken of [
-      { aud: [server.clientId, "another-api"], azp: server.clientId },
-      { auth_time: previous.auth_time - 60 }
-    ]) {
-      server.expect("token", await server.tokenReply({ idToken }))
-      const error = await rejectionOf(client.refreshSession())
-      expect((error as MonoCloudValidationError).check).toBe("tokenResponse")
-      expect(await storage.getItem("mc.session.test-client")).toBe(before)
-    }
-    server.expect("token", await server.tokenReply({ idToken: { auth_time: previous.auth_time + 60 } }))
-    server.expect("userinfo", server.userInfoReply({ sub: "user-1" }))
-    await client.refreshSession()
-    expect(await storage.getItem("mc.session.test-client")).not.toBe(before)
-  })
+  )
 
-  it("keeps a rotated refresh token in memory when the write fails, so the next refresh never sends the old one", async () => {
-    const { client, server, storage } = await signedInClient({ fetchUserinfo: false })
-    const before = (await client.getSession())!
-    const quota = new DOMException("The quota has been exceeded", "QuotaExceededError")
-    const write = vi.spyOn(storage, "setItem").mockRejectedValueOnce(quota)
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated-1", idToken: false }))
-    const error = await rejectionOf(client.refreshSession())
-    expect(error).toBeInstanceOf(MonoCloudStorageError)
-    expect(error).toMatchObject({ operation: "set", heldInMemory: true, cause: quota })
-    expect((error as MonoCloudStorageError).message).toContain("memory")
-    // this tab goes on with the rotated token, and writes it again once storage works
-    expect((await client.getSession())?.refreshToken).toBe("rotated-1")
-    expect(await storage.getItem("mc.session.test-client")).toContain("rotated-1")
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated-2", idToken: false }))
-    await client.refreshSession()
-    expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated-1")
-    expect(server.requestsTo("token").at(-2)!.form!.get("refresh_token")).toBe(before.refreshToken)
-    expect((await client.getSession())?.refreshToken).toBe("rotated-2")
-    // a session held in memory never outlives a sign-out
-    write.mockRejectedValueOnce(quota)
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated-3", idToken: false }))
-    expect(await rejectionOf(client.refreshSession())).toMatchObject({ heldInMemory: true })
-    await client.signOut({ federatedSignOut: false })
-    expect(await client.getSession()).toBeUndefined()
-    write.mockRestore()
-  })
+  it.effect("shares one token request between concurrent calls", () =>
+    withEngine(
+      ({ server }) =>
+        Effect.gen(function* () {
+          yield* signInByPopup
+          server.expect("token", server.tokenReply({ accessToken: "shared" }))
+          yield* Effect.all([MonoCloud.refreshSession(), MonoCloud.refreshSession(), MonoCloud.refreshSession()], {
+            concurrency: "unbounded"
+          })
+          expect(server.requestsTo("token")).toHaveLength(2) // the sign-in exchange and one refresh
+          expect(server.unexpected).toHaveLength(0)
+          expect((yield* session).accessTokens?.[0]?.accessToken).toBe("shared")
+        }),
+      { client: { fetchUserinfo: false } }
+    )
+  )
 
-  it("gets the provider's keys before it spends the grant: a key-set failure sends no refresh token", async () => {
-    const { client, server, storage } = await signedInClient({ jwksCacheDuration: 0 })
-    const before = await storage.getItem("mc.session.test-client")
-    const tokenRequests = server.requestsTo("token").length
-    server.expect("jwks", { status: 503, body: "down" })
-    expect(await rejectionOf(client.refreshSession())).toBeInstanceOf(MonoCloudHttpError)
-    expect(server.requestsTo("token")).toHaveLength(tokenRequests)
-    expect(await storage.getItem("mc.session.test-client")).toBe(before)
-  })
-
-  it("keeps the renewed tokens when UserInfo fails after the grant, and says so with the UserInfo error", async () => {
-    const { client, server } = await signedInClient()
-    const before = (await client.getSession())!
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated", accessToken: "renewed" }))
-    server.expect("userinfo", { status: 503, body: "busy" })
-    const error = await rejectionOf(client.refreshSession())
-    expect(error).toBeInstanceOf(MonoCloudHttpError)
-    expect(error).toMatchObject({ endpoint: "userinfo" })
-    const after = (await client.getSession())!
-    expect(after.refreshToken).toBe("rotated")
-    expect(after.accessTokens?.[0]?.accessToken).toBe("renewed")
-    expect(after.user.email).toBe(before.user.email)
-    // the next refresh presents the rotated token, not the spent one
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated-again" }))
-    server.expect("userinfo", server.userInfoReply())
-    await client.refreshSession()
-    expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated")
-  })
-
-  it("refuses UserInfo about another user on refresh: its claims are not merged, the renewed tokens are kept", async () => {
-    const { client, server } = await signedInClient()
-    const before = (await client.getSession())!
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated" }))
-    server.expect("userinfo", server.userInfoReply({ sub: "someone-else", email: "intruder@example.com" }))
-    const error = await rejectionOf(client.refreshSession())
-    expect(error).toBeInstanceOf(MonoCloudValidationError)
-    expect((error as MonoCloudValidationError).check).toBe("userInfoSubject")
-    const after = (await client.getSession())!
-    expect(after.user.sub).toBe(before.user.sub)
-    expect(after.user.email).toBe(before.user.email)
-    expect(after.refreshToken).toBe("rotated")
-  })
-
-  it("needs a session and a refresh token", async () => {
-    const { client } = await makeTestClient()
-    expect(((await rejectionOf(client.refreshSession())) as MonoCloudValidationError).check).toBe("session")
-    const server = await makeScriptedAuthorizationServer()
-    const withoutRefresh = await makeTestClient(
-      {},
-      {
-        server,
-        popup: authorizeResponder(server, { token: { refreshToken: false } })
+  it.effect("leaves the stored session exactly as it was on a network failure, a time-out or a 5xx", () =>
+    Effect.gen(function* () {
+      for (const reply of [{ networkError: true as const }, { status: 503, body: "busy" }]) {
+        yield* withEngine(({ server, storage }) =>
+          Effect.gen(function* () {
+            yield* signInByPopup
+            const before = yield* stored(storage)
+            server.expect("token", reply)
+            const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudHttpError")
+            // The cause is the network error or nothing, never the request with the refresh token in its body.
+            expect(holdsText(error.cause, JSON.parse(before!).session.refreshToken)).toBe(false)
+            expect(yield* stored(storage)).toBe(before)
+          })
+        )
       }
+      yield* withEngine(
+        ({ server, storage }) =>
+          Effect.gen(function* () {
+            yield* signInByPopup
+            const before = yield* stored(storage)
+            server.expect("token", { hang: true })
+            const refresh = yield* Effect.forkChild(MonoCloud.refreshSession())
+            yield* untilRequested(server, "token", 2) // the sign-in's exchange, then the refresh's
+            yield* TestClock.adjust("49 millis")
+            expect(refresh.pollUnsafe()).toBeUndefined()
+            yield* TestClock.adjust("1 millis")
+            const error = yield* failsWith(Fiber.join(refresh), "MonoCloudTimeoutError")
+            expect(error.timeoutMillis).toBe(50) // the request's or the whole refresh's: both are httpTimeout
+            expect(yield* stored(storage)).toBe(before)
+          }),
+        { client: { httpTimeout: 0.05 } }
+      )
+    })
+  )
+
+  it.effect("rejects with MonoCloudOPError invalid_grant for a revoked refresh token, session kept", () =>
+    withEngine(({ server, storage }) =>
+      Effect.gen(function* () {
+        yield* signInByPopup
+        const before = yield* stored(storage)
+        server.expect("token", server.oauthError("invalid_grant", "grant request is invalid"))
+        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudOPError")).error).toBe("invalid_grant")
+        expect(yield* stored(storage)).toBe(before)
+      })
     )
-    await withoutRefresh.client.signIn({ mode: "popup", popup: null })
-    const error = await rejectionOf(withoutRefresh.client.refreshSession())
-    expect((error as MonoCloudValidationError).check).toBe("refreshToken")
-  })
+  )
+
+  it.effect("validates a refreshed ID token like a sign-in's: an expired one is refused and the session kept", () =>
+    withEngine(({ server, storage }) =>
+      Effect.gen(function* () {
+        yield* signInByPopup
+        const before = yield* stored(storage)
+        yield* TestClock.adjust("1000 seconds")
+        server.expect("token", server.tokenReply({ idToken: { exp: 1 } }))
+        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudTokenError")).check).toBe("expired")
+        expect(yield* stored(storage)).toBe(before)
+      })
+    )
+  )
+
+  it.effect("refuses a refreshed ID token for another subject", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        yield* signInByPopup
+        server.expect("token", server.tokenReply({ sub: "intruder" }))
+        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).check).toBe("tokenResponse")
+      })
+    )
+  )
+
+  it.effect("refuses a refreshed ID token with other audiences or an earlier auth_time, keeping the session", () =>
+    withEngine(
+      ({ server, storage }) =>
+        Effect.gen(function* () {
+          yield* TestClock.adjust("100 seconds") // where the server's token clock stands
+          yield* signInByPopup
+          const before = yield* stored(storage)
+          const idToken = (yield* session).idToken!
+          const previous = JSON.parse(Buffer.from(idToken.split(".")[1]!, "base64url").toString("utf8"))
+          for (const claims of [
+            { aud: [server.clientId, "another-api"], azp: server.clientId },
+            { auth_time: previous.auth_time - 60 }
+          ]) {
+            server.expect("token", server.tokenReply({ idToken: claims }))
+            const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")
+            expect(error.check).toBe("tokenResponse")
+            expect(yield* stored(storage)).toBe(before)
+          }
+          server.expect("token", server.tokenReply({ idToken: { auth_time: previous.auth_time + 60 } }))
+          server.expect("userinfo", server.userInfoReply({ sub: "user-1" }))
+          yield* MonoCloud.refreshSession()
+          expect(yield* stored(storage)).not.toBe(before)
+        }),
+      { server: { now: () => 100_000 } }
+    )
+  )
+
+  it.effect(
+    "keeps a rotated refresh token in memory when the write fails, so the next refresh never sends the old one",
+    () =>
+      withEngine(
+        ({ server, storage }) =>
+          Effect.gen(function* () {
+            const before = yield* signInByPopup
+            const quota = new DOMException("The quota has been exceeded", "QuotaExceededError")
+            const write = vi.spyOn(storage, "setItem").mockRejectedValueOnce(quota)
+            server.expect("token", server.tokenReply({ refreshToken: "rotated-1", idToken: false }))
+            const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudStorageError")
+            expect(error).toMatchObject({ operation: "set", heldInMemory: true, cause: quota })
+            expect(error.message).toContain("memory")
+            // this tab goes on with the rotated token, and writes it again once storage works
+            expect((yield* session).refreshToken).toBe("rotated-1")
+            expect(yield* stored(storage)).toContain("rotated-1")
+            server.expect("token", server.tokenReply({ refreshToken: "rotated-2", idToken: false }))
+            yield* MonoCloud.refreshSession()
+            expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated-1")
+            expect(server.requestsTo("token").at(-2)!.form!.get("refresh_token")).toBe(before.refreshToken)
+            expect((yield* session).refreshToken).toBe("rotated-2")
+            // a session held in memory never outlives a sign-out
+            write.mockRejectedValueOnce(quota)
+            server.expect("token", server.tokenReply({ refreshToken: "rotated-3", idToken: false }))
+            expect(yield* failsWith(MonoCloud.refreshSession(), "MonoCloudStorageError")).toMatchObject({
+              heldInMemory: true
+            })
+            yield* MonoCloud.signOut({ federatedSignOut: false })
+            expect(yield* MonoCloud.getSession).toBeUndefined()
+            write.mockRestore()
+          }),
+        { client: { fetchUserinfo: false } }
+      )
+  )
+
+  it.effect("gets the provider's keys before it spends the grant: a key-set failure sends no refresh token", () =>
+    withEngine(
+      ({ server, storage }) =>
+        Effect.gen(function* () {
+          yield* signInByPopup
+          const before = yield* stored(storage)
+          const tokenRequests = server.requestsTo("token").length
+          server.expect("jwks", { status: 503, body: "down" })
+          yield* failsWith(MonoCloud.refreshSession(), "MonoCloudHttpError")
+          expect(server.requestsTo("token")).toHaveLength(tokenRequests)
+          expect(yield* stored(storage)).toBe(before)
+        }),
+      { client: { jwksCacheDuration: 0 } }
+    )
+  )
+
+  it.effect("keeps the renewed tokens when UserInfo fails after the grant, and says so with the UserInfo error", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        const before = yield* signInByPopup
+        server.expect("token", server.tokenReply({ refreshToken: "rotated", accessToken: "renewed" }))
+        server.expect("userinfo", { status: 503, body: "busy" })
+        const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudHttpError")
+        expect(error).toMatchObject({ endpoint: "userinfo" })
+        const after = yield* session
+        expect(after.refreshToken).toBe("rotated")
+        expect(after.accessTokens?.[0]?.accessToken).toBe("renewed")
+        expect(after.user.email).toBe(before.user.email)
+        // the next refresh presents the rotated token, not the spent one
+        server.expect("token", server.tokenReply({ refreshToken: "rotated-again" }))
+        server.expect("userinfo", server.userInfoReply())
+        yield* MonoCloud.refreshSession()
+        expect(server.requestsTo("token").at(-1)!.form!.get("refresh_token")).toBe("rotated")
+      })
+    )
+  )
+
+  it.effect(
+    "refuses UserInfo about another user on refresh: its claims are not merged, the renewed tokens are kept",
+    () =>
+      withEngine(({ server }) =>
+        Effect.gen(function* () {
+          const before = yield* signInByPopup
+          server.expect("token", server.tokenReply({ refreshToken: "rotated" }))
+          server.expect("userinfo", server.userInfoReply({ sub: "someone-else", email: "intruder@example.com" }))
+          const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")
+          expect(error.check).toBe("userInfoSubject")
+          const after = yield* session
+          expect(after.user.sub).toBe(before.user.sub)
+          expect(after.user.email).toBe(before.user.email)
+          expect(after.refreshToken).toBe("rotated")
+        })
+      )
+  )
+
+  it.effect("needs a session", () =>
+    withEngine(() =>
+      Effect.gen(function* () {
+        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).check).toBe("session")
+      })
+    )
+  )
+
+  it.effect("needs a refresh token", () =>
+    withEngine(
+      () =>
+        Effect.gen(function* () {
+          yield* MonoCloud.signIn({ mode: "popup" })
+          expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).check).toBe("refreshToken")
+        }),
+      { platform: (server) => ({ popup: authorizeResponder(server, { token: { refreshToken: false } }) }) }
+    )
+  )
 })

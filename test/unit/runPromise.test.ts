@@ -4,6 +4,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { runPromise } from "../../src/internal/runPromise.js"
 import { MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { expectTagged } from "./support/failures.js"
 
 const runtime = ManagedRuntime.make(Layer.empty)
 afterAll(() => runtime.dispose())
@@ -27,12 +28,11 @@ describe("runPromise", () => {
     const failure = new MonoCloudOPError({ error: "login_required", errorDescription: "Sign in again" })
     const error = await rejectionOf(runPromise(runtime, Effect.fail(failure)))
     expect(error).toBe(failure)
-    expect(error).toBeInstanceOf(MonoCloudOPError)
     expect(error).toBeInstanceOf(Error)
-    expect((error as MonoCloudOPError)._tag).toBe("MonoCloudOPError")
-    expect((error as MonoCloudOPError).error).toBe("login_required")
-    expect((error as Error).name).toBe("MonoCloudOPError")
-    expect((error as Error).message).toBe("login_required: Sign in again")
+    const op = expectTagged(error, "MonoCloudOPError")
+    expect(op.error).toBe("login_required")
+    expect(op.name).toBe("MonoCloudOPError")
+    expect(op.message).toBe("login_required: Sign in again")
   })
 
   it("rejects with the first failure after the effect's own recovery ran", async () => {
@@ -42,7 +42,7 @@ describe("runPromise", () => {
     )
     const error = await rejectionOf(runPromise(runtime, effect))
     expect(error).toBe(failure)
-    expect((error as MonoCloudValidationError).check).toBe("session")
+    expect(expectTagged(error, "MonoCloudValidationError").check).toBe("session")
   })
 
   it("rejects with a defect's thrown value as is", async () => {

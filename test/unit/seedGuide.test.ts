@@ -6,12 +6,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { MonoCloudOPError } from "../../src/index.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
-import { makeScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
-import { makeTestClient, signedInClient } from "./support/testClient.js"
+import { makeServer, makeTestClient, signedInClient } from "./support/engine.js"
 
 describe("user guide: silent sign-in and refresh", () => {
   it("signInSilent(): a user not signed in at the provider is caught as MonoCloudOPError", async () => {
-    const server = await makeScriptedAuthorizationServer()
+    const server = await makeServer()
     const { client } = await makeTestClient(
       {},
       {

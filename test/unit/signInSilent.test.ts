@@ -4,137 +4,156 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
-import { MonoCloudOPError, MonoCloudTimeoutError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
-import type { TestPlatformOptions } from "../../src/testing.js"
-import { answerAuthorize } from "../../src/testing/providerResponses.js"
+import type { MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
+import { MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
+import type { Respond, TestPlatformOptions } from "../../src/testing.js"
+import { answerAuthorize, type AuthorizeAnswer } from "../../src/testing/providerResponses.js"
+import type { ScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import {
-  makeScriptedAuthorizationServer,
-  type ScriptedAuthorizationServer
-} from "../../src/testing/ScriptedAuthorizationServer.js"
-import { engineLayer, scriptedServer } from "./support/engine.js"
-import { makeTestClient, rejectionOf, signedInClient } from "./support/testClient.js"
+  type EngineContext,
+  engineLayer,
+  scriptedServer,
+  signInByPopup,
+  untilRequested,
+  withEngine
+} from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
+
+/** A silent frame that answers like the provider (`answer`), recording each URL it loads in `seen`. */
+const frameAnswering =
+  (answer: AuthorizeAnswer = {}, seen: Array<string> = []) =>
+  (server: ScriptedAuthorizationServer): TestPlatformOptions => ({
+    silentFrame: (url) => Effect.promise(() => (seen.push(url), answerAuthorize(server, url, answer)))
+  })
+
+/** Runs `body` after a sign-in (by the fake popup), with the silent frame `platform` gives. */
+const signedIn = <A, E, R>(
+  body: (context: EngineContext) => Effect.Effect<A, E, R>,
+  platform: (server: ScriptedAuthorizationServer) => TestPlatformOptions,
+  client: Partial<MonoCloudWebJSClientOptions> = {}
+) => withEngine((context) => Effect.andThen(signInByPopup, body(context)), { platform, client })
+
+const stored = (context: EngineContext) => Effect.promise(() => context.storage.getItem("mc.session.test-client"))
 
 describe("signInSilent", () => {
-  it("asks with prompt=none at the silent callback and resolves with the stored session", async () => {
+  it.effect("asks with prompt=none at the silent callback and resolves with the stored session", () => {
     const seen: Array<string> = []
-    const server = await makeScriptedAuthorizationServer()
-    const { client } = await makeTestClient(
-      { silentCallbackPath: "/silent-callback.html" },
-      {
-        server,
-        silentFrame: (url) => Effect.promise(() => (seen.push(url), answerAuthorize(server, url)))
-      }
+    return withEngine(
+      () =>
+        Effect.gen(function* () {
+          const session = yield* MonoCloud.signInSilent({ loginHint: "ada", maxAge: 300 })
+          const params = new URL(seen[0]!).searchParams
+          expect(params.get("prompt")).toBe("none")
+          expect(params.get("login_hint")).toBe("ada")
+          expect(params.get("redirect_uri")).toBe("http://localhost:3000/silent-callback.html")
+          expect(session.user.sub).toBe("user-1")
+          expect(yield* MonoCloud.getSession).toEqual(session)
+        }),
+      { client: { silentCallbackPath: "/silent-callback.html" }, platform: frameAnswering({}, seen) }
     )
-    const session = await client.signInSilent({ loginHint: "ada", maxAge: 300 })
-    const params = new URL(seen[0]!).searchParams
-    expect(params.get("prompt")).toBe("none")
-    expect(params.get("login_hint")).toBe("ada")
-    expect(params.get("redirect_uri")).toBe("http://localhost:3000/silent-callback.html")
-    expect(session.user.sub).toBe("user-1")
-    expect(await client.getSession()).toEqual(session)
   })
 
-  it("rejects with MonoCloudOPError for each 'user needed' answer and leaves the stored session untouched", async () => {
-    for (const code of ["login_required", "interaction_required", "consent_required", "account_selection_required"]) {
-      const server = await makeScriptedAuthorizationServer()
-      const context = await signedInClient(
-        {},
-        {
-          server,
-          silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: code }))
-        }
+  it.effect("rejects with MonoCloudOPError for each 'user needed' answer and leaves the stored session untouched", () =>
+    Effect.forEach(
+      ["login_required", "interaction_required", "consent_required", "account_selection_required"],
+      (code) =>
+        signedIn(
+          (context) =>
+            Effect.gen(function* () {
+              const before = yield* stored(context)
+              expect((yield* failsWith(MonoCloud.signInSilent(), "MonoCloudOPError")).error).toBe(code)
+              expect(yield* stored(context)).toBe(before)
+            }),
+          frameAnswering({ error: code })
+        ),
+      { discard: true }
+    )
+  )
+
+  it.effect(
+    "sends the stored ID token as id_token_hint and refuses an answer for another user, keeping the session",
+    () => {
+      const seen: Array<string> = []
+      return signedIn(
+        (context) =>
+          Effect.gen(function* () {
+            const before = yield* stored(context)
+            const session = yield* MonoCloud.getSession
+            const error = yield* failsWith(MonoCloud.signInSilent(), "MonoCloudValidationError")
+            expect(error.check).toBe("subject")
+            expect(new URL(seen[0]!).searchParams.get("id_token_hint")).toBe(session?.idToken)
+            expect(yield* stored(context)).toBe(before)
+            // the app may opt in to switching users
+            const switched = yield* MonoCloud.signInSilent({ allowUserSwitch: true })
+            expect(switched.user.sub).toBe("user-2")
+            expect((yield* MonoCloud.getSession)?.user.sub).toBe("user-2")
+          }),
+        frameAnswering({ token: { sub: "user-2" } }, seen)
       )
-      const before = await context.storage.getItem("mc.session.test-client")
-      const error = await rejectionOf(context.client.signInSilent())
-      expect(error).toBeInstanceOf(MonoCloudOPError)
-      expect((error as MonoCloudOPError).error).toBe(code)
-      expect(await context.storage.getItem("mc.session.test-client")).toBe(before)
     }
+  )
+
+  it.effect("with fallBackToRefreshToken, restores through the refresh grant when the provider needs the user", () =>
+    signedIn(
+      ({ server }) =>
+        Effect.gen(function* () {
+          // the plain call reports the provider's answer
+          expect((yield* failsWith(MonoCloud.signInSilent(), "MonoCloudOPError")).error).toBe("login_required")
+          server.expect("token", server.tokenReply({ refreshToken: "rotated", accessToken: "restored" }))
+          const session = yield* MonoCloud.signInSilent({ fallBackToRefreshToken: true })
+          expect(session.refreshToken).toBe("rotated")
+          expect(session.accessTokens?.[0]?.accessToken).toBe("restored")
+          expect(server.requestsTo("token").at(-1)?.form?.get("grant_type")).toBe("refresh_token")
+          // a refresh token the provider refuses means signed out
+          server.expect("token", server.oauthError("invalid_grant", "grant request is invalid"))
+          const refused = yield* failsWith(MonoCloud.signInSilent({ fallBackToRefreshToken: true }), "MonoCloudOPError")
+          expect(refused.error).toBe("invalid_grant")
+        }),
+      frameAnswering({ error: "login_required" }),
+      { fetchUserinfo: false }
+    )
+  )
+
+  it.effect("with fallBackToRefreshToken but no stored session, reports the provider's answer", () =>
+    withEngine(
+      ({ server }) =>
+        Effect.gen(function* () {
+          const error = yield* failsWith(MonoCloud.signInSilent({ fallBackToRefreshToken: true }), "MonoCloudOPError")
+          expect(error.error).toBe("login_required")
+          expect(server.requestsTo("token")).toHaveLength(0)
+        }),
+      { platform: frameAnswering({ error: "login_required" }) }
+    )
+  )
+
+  it.effect("rejects with MonoCloudTimeoutError when the frame never answers, keeping the session", () => {
+    const timedOut: Respond = () =>
+      Effect.fail(new MonoCloudTimeoutError({ operation: "iframe", timeoutMillis: 10_000 }))
+    return signedIn(
+      () =>
+        Effect.gen(function* () {
+          const before = yield* MonoCloud.getSession
+          yield* failsWith(MonoCloud.signInSilent(), "MonoCloudTimeoutError")
+          expect(yield* MonoCloud.getSession).toEqual(before)
+        }),
+      () => ({ silentFrame: timedOut })
+    )
   })
 
-  it("sends the stored ID token as id_token_hint and refuses an answer for another user, keeping the session", async () => {
-    const server = await makeScriptedAuthorizationServer()
+  it.effect("runs one silent sign-in at a time: concurrent calls share it", () => {
     const seen: Array<string> = []
-    const context = await signedInClient(
-      {},
-      {
-        server,
-        silentFrame: (url) =>
-          Effect.promise(() => (seen.push(url), answerAuthorize(server, url, { token: { sub: "user-2" } })))
-      }
+    return withEngine(
+      ({ server }) =>
+        Effect.gen(function* () {
+          const [a, b] = yield* Effect.all([MonoCloud.signInSilent(), MonoCloud.signInSilent()], {
+            concurrency: "unbounded"
+          })
+          expect(seen).toHaveLength(1)
+          expect(a).toEqual(b)
+          server.verify()
+        }),
+      { platform: frameAnswering({}, seen) }
     )
-    const before = await context.storage.getItem("mc.session.test-client")
-    const stored = await context.client.getSession()
-    const error = await rejectionOf(context.client.signInSilent())
-    expect(error).toBeInstanceOf(MonoCloudValidationError)
-    expect((error as MonoCloudValidationError).check).toBe("subject")
-    expect(new URL(seen[0]!).searchParams.get("id_token_hint")).toBe(stored?.idToken)
-    expect(await context.storage.getItem("mc.session.test-client")).toBe(before)
-    // the app may opt in to switching users
-    const switched = await context.client.signInSilent({ allowUserSwitch: true })
-    expect(switched.user.sub).toBe("user-2")
-    expect((await context.client.getSession())?.user.sub).toBe("user-2")
-  })
-
-  it("with fallBackToRefreshToken, restores through the refresh grant when the provider needs the user", async () => {
-    const server = await makeScriptedAuthorizationServer()
-    const context = await signedInClient(
-      { fetchUserinfo: false },
-      { server, silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: "login_required" })) }
-    )
-    // the plain call reports the provider's answer
-    expect(await rejectionOf(context.client.signInSilent())).toMatchObject({ error: "login_required" })
-    server.expect("token", await server.tokenReply({ refreshToken: "rotated", accessToken: "restored" }))
-    const session = await context.client.signInSilent({ fallBackToRefreshToken: true })
-    expect(session.refreshToken).toBe("rotated")
-    expect(session.accessTokens?.[0]?.accessToken).toBe("restored")
-    expect(server.requestsTo("token").at(-1)?.form?.get("grant_type")).toBe("refresh_token")
-    // a refresh token the provider refuses means signed out
-    server.expect("token", server.oauthError("invalid_grant", "grant request is invalid"))
-    const refused = await rejectionOf(context.client.signInSilent({ fallBackToRefreshToken: true }))
-    expect(refused).toBeInstanceOf(MonoCloudOPError)
-    expect((refused as MonoCloudOPError).error).toBe("invalid_grant")
-  })
-
-  it("with fallBackToRefreshToken but no stored session, reports the provider's answer", async () => {
-    const server = await makeScriptedAuthorizationServer()
-    const { client } = await makeTestClient(
-      {},
-      { server, silentFrame: (url) => Effect.promise(() => answerAuthorize(server, url, { error: "login_required" })) }
-    )
-    expect(await rejectionOf(client.signInSilent({ fallBackToRefreshToken: true }))).toMatchObject({
-      error: "login_required"
-    })
-    expect(server.requestsTo("token")).toHaveLength(0)
-  })
-
-  it("rejects with MonoCloudTimeoutError when the frame never answers, keeping the session", async () => {
-    const context = await signedInClient(
-      {},
-      {
-        silentFrame: () => Effect.fail(new MonoCloudTimeoutError({ operation: "iframe", timeoutMillis: 10_000 }))
-      }
-    )
-    const before = await context.client.getSession()
-    const error = await rejectionOf(context.client.signInSilent())
-    expect(error).toBeInstanceOf(MonoCloudTimeoutError)
-    expect(await context.client.getSession()).toEqual(before)
-  })
-
-  it("runs one silent sign-in at a time: concurrent calls share it", async () => {
-    let frames = 0
-    const server = await makeScriptedAuthorizationServer()
-    const { client } = await makeTestClient(
-      {},
-      {
-        server,
-        silentFrame: (url) => Effect.promise(() => (frames++, answerAuthorize(server, url)))
-      }
-    )
-    const [a, b] = await Promise.all([client.signInSilent(), client.signInSilent()])
-    expect(frames).toBe(1)
-    expect(a).toEqual(b)
-    server.verify()
   })
 })
 
@@ -153,7 +172,7 @@ describe("signInSilent deadlines and round trips", () => {
       const fiber = yield* Effect.forkChild(signIn, {
         startImmediately: true
       })
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      yield* untilRequested(server, "discovery")
       yield* TestClock.adjust("9999 millis")
       expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 millis")

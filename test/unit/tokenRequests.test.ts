@@ -3,9 +3,9 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { exchangeCode, fetchUserInfo, refreshGrant, revokeToken } from "../../src/internal/tokenRequests.js"
 import type { MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
-import type { MonoCloudHttpError, MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
 import type { ScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { engineLayer, scriptedServer } from "./support/engine.js"
+import { expectTagged } from "./support/failures.js"
 
 const REDIRECT = "http://localhost:3000/callback"
 
@@ -49,10 +49,6 @@ const decodeBasic = (header: string | null) => {
   const [id = "", secret = ""] = atob(match[1]!).split(":")
   const decode = (value: string) => decodeURIComponent(value.replace(/\+/g, " "))
   return { raw: atob(match[1]!), id: decode(id), secret: decode(secret) }
-}
-
-const expectTag = <E extends { readonly _tag: string }>(error: E, tag: string) => {
-  expect(error._tag).toBe(tag)
 }
 
 describe("exchangeCode", () => {
@@ -134,22 +130,20 @@ describe("exchangeCode", () => {
         (s) => s.expect("token", s.oauthError("invalid_grant", "The code expired")),
         exchange()
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudOPError")
-      expect((error as MonoCloudOPError).error).toBe("invalid_grant")
-      expect((error as MonoCloudOPError).errorDescription).toBe("The code expired")
-      expect((error as MonoCloudOPError).status).toBe(400)
+      const error = expectTagged(failure(result), "MonoCloudOPError")
+      expect(error.error).toBe("invalid_grant")
+      expect(error.errorDescription).toBe("The code expired")
+      expect(error.status).toBe(400)
     })
   )
 
   it.effect("fails with HttpError StatusCode on a 500", () =>
     Effect.gen(function* () {
       const { result } = yield* withServer((s) => s.expect("token", s.oauthError("server_error", "x", 500)), exchange())
-      const error = failure(result)
-      expectTag(error, "MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("StatusCode")
-      expect((error as MonoCloudHttpError).status).toBe(500)
-      expect((error as MonoCloudHttpError).endpoint).toBe("token")
+      const error = expectTagged(failure(result), "MonoCloudHttpError")
+      expect(error.reason).toBe("StatusCode")
+      expect(error.status).toBe(500)
+      expect(error.endpoint).toBe("token")
     })
   )
 })
@@ -161,14 +155,13 @@ describe("token response decoding", () => {
         (s) => s.expect("token", { json: { refresh_token: "rt-secret", ...json } }),
         exchange()
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("Decode")
-      expect((error as MonoCloudHttpError).endpoint).toBe("token")
+      const error = expectTagged(failure(result), "MonoCloudHttpError")
+      expect(error.reason).toBe("Decode")
+      expect(error.endpoint).toBe("token")
       // neither the message nor the parse error kept as cause repeats the tokens
       expect(error.message).not.toContain("at-1")
-      expect(String((error as MonoCloudHttpError).cause)).not.toContain("at-1")
-      expect(String((error as MonoCloudHttpError).cause)).not.toContain("rt-secret")
+      expect(String(error.cause)).not.toContain("at-1")
+      expect(String(error.cause)).not.toContain("rt-secret")
     })
 
   it.effect("rejects a response without access_token", () => decodeFails(tokenJson({ access_token: undefined })))
@@ -242,9 +235,8 @@ describe("refreshGrant", () => {
         (s) => s.expect("token", s.oauthError("invalid_grant")),
         refreshGrant({ refreshToken: "rt-1" })
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudOPError")
-      expect((error as MonoCloudOPError).error).toBe("invalid_grant")
+      const error = expectTagged(failure(result), "MonoCloudOPError")
+      expect(error.error).toBe("invalid_grant")
     })
   )
 })
@@ -270,9 +262,8 @@ describe("fetchUserInfo", () => {
         (s) => s.expect("userinfo", s.userInfoReply({ sub: "someone-else" })),
         fetchUserInfo("at-42", "user-1")
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudValidationError")
-      expect((error as MonoCloudValidationError).check).toBe("userInfoSubject")
+      const error = expectTagged(failure(result), "MonoCloudValidationError")
+      expect(error.check).toBe("userInfoSubject")
     })
   )
 
@@ -282,10 +273,9 @@ describe("fetchUserInfo", () => {
         (s) => s.expect("userinfo", { json: { name: "Ada" } }),
         fetchUserInfo("at-42", "user-1")
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("Decode")
-      expect((error as MonoCloudHttpError).endpoint).toBe("userinfo")
+      const error = expectTagged(failure(result), "MonoCloudHttpError")
+      expect(error.reason).toBe("Decode")
+      expect(error.endpoint).toBe("userinfo")
     })
   )
 
@@ -295,10 +285,9 @@ describe("fetchUserInfo", () => {
         (s) => s.expect("userinfo", { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token"' } }),
         fetchUserInfo("at-42", "user-1")
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudOPError")
-      expect((error as MonoCloudOPError).error).toBe("invalid_token")
-      expect((error as MonoCloudOPError).status).toBe(401)
+      const error = expectTagged(failure(result), "MonoCloudOPError")
+      expect(error.error).toBe("invalid_token")
+      expect(error.status).toBe(401)
     })
   )
 
@@ -310,9 +299,8 @@ describe("fetchUserInfo", () => {
         {},
         { userinfo_endpoint: undefined }
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudValidationError")
-      expect((error as MonoCloudValidationError).check).toBe("endpoint")
+      const error = expectTagged(failure(result), "MonoCloudValidationError")
+      expect(error.check).toBe("endpoint")
       expect(server.requestsTo("userinfo")).toHaveLength(0)
       server.verify()
     })
@@ -371,10 +359,9 @@ describe("revokeToken", () => {
         (s) => s.expect("revocation", s.oauthError("unsupported_token_type")),
         revokeToken("rt-9", "refresh_token")
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudOPError")
-      expect((error as MonoCloudOPError).error).toBe("unsupported_token_type")
-      expect((error as MonoCloudOPError).status).toBe(400)
+      const error = expectTagged(failure(result), "MonoCloudOPError")
+      expect(error.error).toBe("unsupported_token_type")
+      expect(error.status).toBe(400)
     })
   )
 
@@ -384,10 +371,9 @@ describe("revokeToken", () => {
         (s) => s.expect("revocation", { status: 503, body: "down" }),
         revokeToken("rt-9", "refresh_token")
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("StatusCode")
-      expect((error as MonoCloudHttpError).endpoint).toBe("revocation")
+      const error = expectTagged(failure(result), "MonoCloudHttpError")
+      expect(error.reason).toBe("StatusCode")
+      expect(error.endpoint).toBe("revocation")
     })
   )
 
@@ -399,9 +385,8 @@ describe("revokeToken", () => {
         {},
         { revocation_endpoint: undefined }
       )
-      const error = failure(result)
-      expectTag(error, "MonoCloudValidationError")
-      expect((error as MonoCloudValidationError).check).toBe("endpoint")
+      const error = expectTagged(failure(result), "MonoCloudValidationError")
+      expect(error.check).toBe("endpoint")
       expect(server.requestsTo("revocation")).toHaveLength(0)
     })
   )

@@ -1,17 +1,17 @@
 /**
- * Helpers shared by the iframe and popup transport tests: counting `message` listeners, letting
+ * Helpers shared by the iframe, popup and page-lifecycle tests: counting `window` listeners, letting
  * forked fibers run, and asserting a fiber is still waiting.
  */
 import { expect, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 
-/** Counts `message` listeners added to `window` and not removed since the spy was installed. */
-export const trackMessageListeners = () => {
+/** Counts `type` listeners (default `message`) added to `window` and not removed since the spy was installed. */
+export const trackMessageListeners = (type = "message") => {
   const added = vi.spyOn(window, "addEventListener")
   const removed = vi.spyOn(window, "removeEventListener")
   const listeners = (spy: typeof added | typeof removed) =>
-    spy.mock.calls.filter(([type]) => type === "message").map(([, listener]) => listener)
+    spy.mock.calls.filter(([name]) => name === type).map(([, listener]) => listener)
   return {
     added: () => listeners(added).length,
     active: () => listeners(added).filter((listener) => !listeners(removed).includes(listener)).length
