@@ -1,7 +1,8 @@
 /**
  * The single translation of an endpoint response into a decoded document or an SDK error:
- * the expected status with a valid body decodes; an OAuth error body (or a `WWW-Authenticate`
- * challenge) becomes `MonoCloudOPError`; anything else is a `MonoCloudHttpError`.
+ * the expected status with a valid body decodes; an OAuth error body from an endpoint that defines
+ * one (or UserInfo's `WWW-Authenticate` challenge) becomes `MonoCloudOPError`; anything else is a
+ * `MonoCloudHttpError`.
  */
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
@@ -10,6 +11,14 @@ import { MonoCloudHttpError, MonoCloudOPError, type MonoCloudTimeoutError } from
 import { type ExecuteRequest, type OidcRequest, type OidcResponse, urlForErrors } from "./oidcRequest.js"
 import { OAuthErrorBody } from "../schemas/TokenResponse.js"
 import { parseChallenge } from "./bearerChallenge.js"
+
+/**
+ * The endpoints whose error answers are OAuth error bodies: token (RFC 6749 §5.2, which may also
+ * send a `WWW-Authenticate` challenge), revocation (RFC 7009 §2.2.1) and pushed authorization
+ * requests (RFC 9126 §2.3). UserInfo says no in a `WWW-Authenticate` challenge only (RFC 6750 §3);
+ * discovery and the key set define no error format.
+ */
+const ERROR_BODY_ENDPOINTS: ReadonlySet<OidcRequest["endpoint"]> = new Set(["token", "revocation", "par"])
 
 const decodeOAuthError = Schema.decodeUnknownResult(Schema.fromJsonString(OAuthErrorBody))
 
@@ -42,9 +51,14 @@ export const decodeEndpointResponse = <A>(
     )
   }
   if (response.status >= 400 && response.status < 500) {
-    const body = decodeOAuthError(response.body)
-    if (Result.isSuccess(body)) return Effect.fail(opError(body.success, response.status, request.endpoint))
-    const challenge = parseChallenge(response.headers["www-authenticate"])
+    const body = ERROR_BODY_ENDPOINTS.has(request.endpoint) ? decodeOAuthError(response.body) : undefined
+    if (body !== undefined && Result.isSuccess(body)) {
+      return Effect.fail(opError(body.success, response.status, request.endpoint))
+    }
+    const challenge =
+      request.endpoint === "userinfo" || ERROR_BODY_ENDPOINTS.has(request.endpoint)
+        ? parseChallenge(response.headers["www-authenticate"])
+        : undefined
     if (challenge !== undefined) return Effect.fail(opError(challenge, response.status, request.endpoint))
   }
   return Effect.fail(

@@ -2,12 +2,12 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
-import type { MonoCloudHttpError, MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
 import * as DiscoveryLayers from "../../src/services/Discovery.js"
 import { Discovery } from "../../src/services/Discovery.js"
 import * as DocumentCache from "../../src/services/DocumentCache.js"
 import { MemoryStorage } from "../../src/storage.js"
 import { engineLayer, scriptedServer } from "./support/engine.js"
+import { failsWith } from "./support/failures.js"
 
 const discoveryOf = (server: Parameters<typeof engineLayer>[0], overrides: Parameters<typeof engineLayer>[1] = {}) =>
   Discovery.pipe(Effect.provide(engineLayer(server, overrides)))
@@ -58,11 +58,10 @@ describe("Discovery", () => {
       const server = yield* scriptedServer()
       server.expect("discovery", { status: 503, body: "unavailable" })
       const discovery = yield* discoveryOf(server)
-      const error = yield* Effect.flip(discovery.metadata)
-      expect(error._tag).toBe("MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("StatusCode")
-      expect((error as MonoCloudHttpError).endpoint).toBe("discovery")
-      expect((error as MonoCloudHttpError).status).toBe(503)
+      const error = yield* failsWith(discovery.metadata, "MonoCloudHttpError")
+      expect(error.reason).toBe("StatusCode")
+      expect(error.endpoint).toBe("discovery")
+      expect(error.status).toBe(503)
       const metadata = yield* discovery.metadata
       expect(metadata.issuer).toBe(server.issuer)
       expect(server.requestsTo("discovery")).toHaveLength(2)
@@ -75,9 +74,8 @@ describe("Discovery", () => {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, issuer: "https://evil.example.test" } })
       const discovery = yield* discoveryOf(server)
-      const error = yield* Effect.flip(discovery.metadata)
-      expect(error._tag).toBe("MonoCloudValidationError")
-      expect((error as MonoCloudValidationError).check).toBe("discovery")
+      const error = yield* failsWith(discovery.metadata, "MonoCloudValidationError")
+      expect(error.check).toBe("discovery")
       expect((yield* discovery.metadata).issuer).toBe(server.issuer)
       expect(server.requestsTo("discovery")).toHaveLength(2)
     })
@@ -87,9 +85,8 @@ describe("Discovery", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, issuer: `${server.issuer}/` } })
-      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
-      expect(error._tag).toBe("MonoCloudValidationError")
-      expect((error as MonoCloudValidationError).check).toBe("discovery")
+      const error = yield* failsWith((yield* discoveryOf(server)).metadata, "MonoCloudValidationError")
+      expect(error.check).toBe("discovery")
     })
   )
 
@@ -97,10 +94,9 @@ describe("Discovery", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, token_endpoint: undefined } })
-      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
-      expect(error._tag).toBe("MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("Decode")
-      expect((error as MonoCloudHttpError).endpoint).toBe("discovery")
+      const error = yield* failsWith((yield* discoveryOf(server)).metadata, "MonoCloudHttpError")
+      expect(error.reason).toBe("Decode")
+      expect(error.endpoint).toBe("discovery")
     })
   )
 
@@ -108,9 +104,8 @@ describe("Discovery", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, userinfo_endpoint: "not a url" } })
-      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
-      expect(error._tag).toBe("MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("Decode")
+      const error = yield* failsWith((yield* discoveryOf(server)).metadata, "MonoCloudHttpError")
+      expect(error.reason).toBe("Decode")
     })
   )
 
@@ -118,21 +113,21 @@ describe("Discovery", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("discovery", { body: "<html>login</html>" })
-      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
-      expect(error._tag).toBe("MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("Decode")
+      const error = yield* failsWith((yield* discoveryOf(server)).metadata, "MonoCloudHttpError")
+      expect(error.reason).toBe("Decode")
     })
   )
 
-  it.effect("passes an OAuth error from the discovery endpoint through as MonoCloudOPError", () =>
-    Effect.gen(function* () {
-      const server = yield* scriptedServer()
-      server.expect("discovery", server.oauthError("invalid_request", "no", 404))
-      const error = yield* Effect.flip((yield* discoveryOf(server)).metadata)
-      expect(error._tag).toBe("MonoCloudOPError")
-      expect((error as MonoCloudOPError).error).toBe("invalid_request")
-      expect((error as MonoCloudOPError).status).toBe(404)
-    })
+  it.effect(
+    "reads no OAuth error body from the discovery endpoint, which defines none: a 4xx is a StatusCode error",
+    () =>
+      Effect.gen(function* () {
+        const server = yield* scriptedServer()
+        server.expect("discovery", server.oauthError("invalid_request", "no", 404))
+        const error = yield* failsWith((yield* discoveryOf(server)).metadata, "MonoCloudHttpError")
+        expect(error.reason).toBe("StatusCode")
+        expect(error.status).toBe(404)
+      })
   )
 
   it.effect("fetches the JWKS from jwks_uri, caches it, and fetches again with forceRefresh", () =>
@@ -173,10 +168,9 @@ describe("Discovery", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer()
       server.expect("jwks", { json: { keys: [{ kid: "k" }] } })
-      const error = yield* Effect.flip((yield* discoveryOf(server)).jwks({ forceRefresh: false }))
-      expect(error._tag).toBe("MonoCloudHttpError")
-      expect((error as MonoCloudHttpError).reason).toBe("Decode")
-      expect((error as MonoCloudHttpError).endpoint).toBe("jwks")
+      const error = yield* failsWith((yield* discoveryOf(server)).jwks({ forceRefresh: false }), "MonoCloudHttpError")
+      expect(error.reason).toBe("Decode")
+      expect(error.endpoint).toBe("jwks")
     })
   )
 
@@ -184,9 +178,7 @@ describe("Discovery", () => {
     const refusal = (metadata: Record<string, unknown>, overrides: Parameters<typeof engineLayer>[1] = {}) =>
       Effect.gen(function* () {
         const server = yield* scriptedServer({ metadata })
-        const error = yield* Effect.flip((yield* discoveryOf(server, overrides)).metadata)
-        expect(error._tag).toBe("MonoCloudValidationError")
-        return error as MonoCloudValidationError
+        return yield* failsWith((yield* discoveryOf(server, overrides)).metadata, "MonoCloudValidationError")
       })
 
     it.effect("refuses an endpoint that is not an https URL, naming the member", () =>

@@ -159,6 +159,8 @@ describe("decodeEndpointResponse (property)", () => {
         }
         const error = result.error
         if (error instanceof MonoCloudOPError) {
+          // only endpoints that define OAuth errors (RFC 6749 §5.2, RFC 7009, RFC 9126, RFC 6750) report them
+          expect(["token", "revocation", "par", "userinfo"]).toContain(endpoint)
           expect(status).not.toBe(expectedStatus)
           expect(status >= 400 && status < 500).toBe(true)
           expect(error.status).toBe(status)
@@ -170,8 +172,13 @@ describe("decodeEndpointResponse (property)", () => {
         expect(error.status).toBe(status)
         expect(error.reason).toBe(status === expectedStatus ? "Decode" : "StatusCode")
         expect(error.cause).toBeUndefined()
-        // an OAuth error body under a 4xx is never reported as a plain status failure
-        if (status !== expectedStatus && status >= 400 && status < 500) {
+        // an OAuth error body under a 4xx from an endpoint that defines them is never a plain status failure
+        if (
+          status !== expectedStatus &&
+          status >= 400 &&
+          status < 500 &&
+          ["token", "revocation", "par"].includes(endpoint)
+        ) {
           expect(Option.isNone(decodeOAuthError(body))).toBe(true)
         }
       }),
