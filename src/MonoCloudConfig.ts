@@ -8,6 +8,7 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudLogEntry } from "./util/logEntry.js"
@@ -81,11 +82,9 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
  * The ID token signing algorithms the SDK verifies.
  *
  * @since 0.1.0
- * @category models
+ * @category schemas
  */
-export type SecurityAlgorithms = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "ES512"
-
-const SUPPORTED_ALGORITHMS: ReadonlyArray<SecurityAlgorithms> = [
+export const SecurityAlgorithms = Schema.Literals([
   "RS256",
   "RS384",
   "RS512",
@@ -95,7 +94,15 @@ const SUPPORTED_ALGORITHMS: ReadonlyArray<SecurityAlgorithms> = [
   "ES256",
   "ES384",
   "ES512"
-]
+])
+
+/**
+ * An ID token signing algorithm the SDK verifies.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SecurityAlgorithms = typeof SecurityAlgorithms.Type
 
 /**
  * Options of `MonoCloudWebJSClient` and of the Effect layer `MonoCloud.layer(options)`.
@@ -226,7 +233,11 @@ export interface ResolvedConfig {
   readonly clientId: string
   readonly clientAuth:
     | { readonly method: "none" }
-    | { readonly method: "client_secret_basic" | "client_secret_post"; readonly secret: string }
+    | {
+        readonly method: "client_secret_basic" | "client_secret_post"
+        /** Redacted, so that logging or inspecting the configuration never shows it. */
+        readonly secret: Redacted.Redacted<string>
+      }
   readonly appUrl: string
   readonly appOrigin: string
   readonly redirectUri: string
@@ -374,7 +385,7 @@ const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
   if (options.clientSecret === undefined || options.clientSecret === "") {
     return Effect.fail(invalid(`clientAuthMethod ${method} needs a clientSecret`))
   }
-  return Effect.succeed({ method, secret: options.clientSecret })
+  return Effect.succeed({ method, secret: Redacted.make(options.clientSecret) })
 }
 
 /**
@@ -399,7 +410,7 @@ export const resolveConfig = (
     const { appOrigin, appUrl } = yield* resolveAppUrl(options.appUrl)
     const clientAuth = yield* resolveClientAuth(options)
     const algorithm = options.idTokenSigningAlgorithm ?? "RS256"
-    if (!SUPPORTED_ALGORITHMS.includes(algorithm)) {
+    if (!SecurityAlgorithms.literals.includes(algorithm)) {
       return yield* Effect.fail(invalid(`idTokenSigningAlgorithm ${algorithm} is not supported`))
     }
     const uri = (path: string | undefined) => removeTrailingSlash(appUrl + ensureLeadingSlash(path ?? "/"))

@@ -9,6 +9,7 @@
  */
 import * as Data from "effect/Data"
 import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 
 const TypeId: unique symbol = Symbol.for("@monocloud/auth-web-js/MonoCloudError") as never
 
@@ -33,9 +34,17 @@ const withFields = <A extends Record<string, unknown>>() =>
  * The endpoints the SDK calls; `par` is the pushed authorization request endpoint (RFC 9126).
  *
  * @since 0.1.0
+ * @category schemas
+ */
+export const OidcEndpoint = Schema.Literals(["discovery", "jwks", "token", "userinfo", "revocation", "par"])
+
+/**
+ * An endpoint the SDK calls.
+ *
+ * @since 0.1.0
  * @category models
  */
-export type OidcEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation" | "par"
+export type OidcEndpoint = typeof OidcEndpoint.Type
 
 /**
  * The authorization server answered with an OAuth error: an `error` parameter on the callback URL

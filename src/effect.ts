@@ -33,7 +33,7 @@ export {
   type OnSessionCreating,
   type PostCallback,
   type ResolvedConfig,
-  type SecurityAlgorithms
+  SecurityAlgorithms
 } from "./MonoCloudConfig.js"
 export type { PublicJwk, PublicJwks } from "./util/jws.js"
 export { Tracing, type TracingService } from "./util/tracing.js"
@@ -110,6 +110,7 @@ export {
   AccessToken,
   type ApplicationState,
   type CallbackState,
+  FlowMode,
   type InteractionMode,
   MonoCloudSession,
   MonoCloudUser

@@ -20,6 +20,7 @@ export type {
   AccessToken,
   ApplicationState,
   CallbackState,
+  FlowMode,
   InteractionMode,
   MonoCloudSession,
   MonoCloudUser

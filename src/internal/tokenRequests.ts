@@ -4,6 +4,7 @@
  * uses its configured method.
  */
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { MonoCloudConfig, type ResolvedConfig } from "../MonoCloudConfig.js"
 import {
@@ -29,10 +30,10 @@ const clientAuthentication = (config: ResolvedConfig, form: Form) => {
     case "none":
       return { form: withId, headers: {} }
     case "client_secret_post":
-      return { form: [...withId, ["client_secret", auth.secret] as const], headers: {} }
+      return { form: [...withId, ["client_secret", Redacted.value(auth.secret)] as const], headers: {} }
     case "client_secret_basic": {
       const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+")
-      const credentials = btoa(`${encode(config.clientId)}:${encode(auth.secret)}`)
+      const credentials = btoa(`${encode(config.clientId)}:${encode(Redacted.value(auth.secret))}`)
       return { form, headers: { authorization: `Basic ${credentials}` } }
     }
   }

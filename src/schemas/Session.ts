@@ -94,12 +94,28 @@ export const StoredSession = Schema.fromJsonString(
 export type ApplicationState = Record<string, unknown>
 
 /**
- * How a flow was run.
+ * How a flow runs: a full-page redirect, a popup, or (silent sign-in) a hidden iframe.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FlowMode = Schema.Literals(["redirect", "popup", "silent"])
+
+/**
+ * How a flow runs.
  *
  * @since 0.1.0
  * @category models
  */
-export type InteractionMode = "redirect" | "popup"
+export type FlowMode = typeof FlowMode.Type
+
+/**
+ * How an interactive flow (sign-in, sign-out) runs: the {@link FlowMode}s but `silent`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type InteractionMode = Exclude<FlowMode, "silent">
 
 /**
  * A pending sign-in or sign-out, kept until its callback arrives (keyed by `state`).
@@ -110,7 +126,7 @@ export type InteractionMode = "redirect" | "popup"
 export const AuthTransaction = Schema.Struct({
   version: Schema.Literal(1),
   kind: Schema.Literals(["signIn", "signOut"]),
-  mode: Schema.Literals(["redirect", "popup", "silent"]),
+  mode: FlowMode,
   state: Schema.NonEmptyString,
   redirectUri: Schema.String,
   nonce: Schema.optional(Schema.String),
@@ -142,7 +158,7 @@ export type AuthTransaction = typeof AuthTransaction.Type
  */
 export interface CallbackState {
   readonly signOut: boolean
-  readonly mode: "redirect" | "popup" | "silent"
+  readonly mode: FlowMode
   readonly state: string
   readonly returnUrl?: string | undefined
   readonly appState?: ApplicationState | undefined

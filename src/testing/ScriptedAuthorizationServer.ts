@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import type { OidcEndpoint } from "../MonoCloudError.js"
 import { base64UrlEncode } from "../util/base64url.js"
 import { makeTokenMinter } from "./TokenMinter.js"
 import type { MinterAlgorithm, MintOptions, TokenMinter } from "./TokenMinter.js"
@@ -28,7 +29,7 @@ const accessTokenHashOf = async (alg: string, accessToken: string): Promise<stri
  * @since 0.1.0
  * @category testing
  */
-export type ScriptedEndpoint = "discovery" | "jwks" | "token" | "userinfo" | "revocation" | "par"
+export type ScriptedEndpoint = OidcEndpoint
 
 /**
  * One request the server received. `endpoint` is `"unknown"` for a URL that is none of the endpoints.

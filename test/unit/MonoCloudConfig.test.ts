@@ -1,6 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { resolveConfig, type MonoCloudWebJSClientOptions, type SecurityAlgorithms } from "../../src/MonoCloudConfig.js"
+import * as Redacted from "effect/Redacted"
+import {
+  type MonoCloudWebJSClientOptions,
+  type ResolvedConfig,
+  resolveConfig,
+  type SecurityAlgorithms
+} from "../../src/MonoCloudConfig.js"
 
 const base: MonoCloudWebJSClientOptions = {
   tenantDomain: "acme.us.monocloud.com",
@@ -142,15 +148,21 @@ describe("resolveConfig", () => {
     it.effect("uses none without a secret and client_secret_basic with one", () =>
       Effect.gen(function* () {
         expect((yield* resolve()).clientAuth).toEqual({ method: "none" })
-        expect((yield* resolve({ clientSecret: "s" })).clientAuth).toEqual({
-          method: "client_secret_basic",
-          secret: "s"
-        })
-        expect((yield* resolve({ clientSecret: "s", clientAuthMethod: "client_secret_post" })).clientAuth).toEqual({
-          method: "client_secret_post",
-          secret: "s"
-        })
+        const secretOf = (auth: ResolvedConfig["clientAuth"]) =>
+          auth.method === "none" ? undefined : Redacted.value(auth.secret)
+        const basic = (yield* resolve({ clientSecret: "s" })).clientAuth
+        expect([basic.method, secretOf(basic)]).toEqual(["client_secret_basic", "s"])
+        const post = (yield* resolve({ clientSecret: "s", clientAuthMethod: "client_secret_post" })).clientAuth
+        expect([post.method, secretOf(post)]).toEqual(["client_secret_post", "s"])
         expect((yield* resolve({ clientSecret: "s", clientAuthMethod: "none" })).clientAuth).toEqual({ method: "none" })
+      })
+    )
+
+    it.effect("keeps the secret redacted: printing or serialising the configuration never shows it", () =>
+      Effect.gen(function* () {
+        const config = yield* resolve({ clientSecret: "top-secret-value" })
+        expect(String(config.clientAuth.method === "none" ? "" : config.clientAuth.secret)).toBe("<redacted>")
+        expect(JSON.stringify(config)).not.toContain("top-secret-value")
       })
     )
 
