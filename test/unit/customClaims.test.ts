@@ -9,12 +9,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as MonoCloud from "../../src/effect.js"
-import type { MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
 import { MonoCloudValidationError } from "../../src/MonoCloudError.js"
 import { answerAuthorize, type AuthorizeAnswer } from "../../src/testing/providerResponses.js"
 import type { ScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { makeTestClient, makeTestPlatform } from "../../src/testing.js"
-import { APP_URL, scriptedServer } from "./support/engine.js"
+import { APP_URL, clientOptions, scriptedServer } from "./support/engine.js"
+import { expectTagged } from "./support/failures.js"
 
 const SESSION_KEY = "mc.session.test-client"
 
@@ -30,14 +30,6 @@ const platformFor = (server: ScriptedAuthorizationServer, answer: AuthorizeAnswe
   return makeTestPlatform(server, { url: `${APP_URL}/`, popup: respond, silentFrame: respond })
 }
 
-const optionsFor = (server: ScriptedAuthorizationServer) =>
-  ({
-    tenantDomain: server.issuer,
-    clientId: server.clientId,
-    appUrl: APP_URL,
-    idTokenSigningAlgorithm: server.minter.alg
-  }) satisfies MonoCloudWebJSClientOptions
-
 /** The promise client runs on real time: its server mints tokens on the real clock. */
 const fits = { userInfo: { roles: ["admin"], level: "3", plan: "pro" } }
 const misfits = { userInfo: { roles: ["root"], level: "3" } }
@@ -47,7 +39,7 @@ describe("typed custom claims (promise client)", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer({ now: Date.now })
       const platform = platformFor(server, fits)
-      const client = makeTestClient({ ...optionsFor(server), userSchema: AppUser }, platform.layer)
+      const client = makeTestClient({ ...clientOptions(server), userSchema: AppUser }, platform.layer)
       const signedIn = yield* Effect.promise(() => client.signIn({ mode: "popup", popup: null }))
       expect(signedIn?.user).toMatchObject({ sub: "user-1", roles: ["admin"], level: 3, plan: "pro" })
       const stored = yield* Effect.promise(() => client.getSession())
@@ -70,7 +62,7 @@ describe("typed custom claims (promise client)", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer({ now: Date.now })
       const platform = platformFor(server, misfits)
-      const client = makeTestClient({ ...optionsFor(server), userSchema: AppUser }, platform.layer)
+      const client = makeTestClient({ ...clientOptions(server), userSchema: AppUser }, platform.layer)
       const signIn = yield* Effect.promise(() =>
         client.signIn({ mode: "popup", popup: null }).then(
           () => undefined,
@@ -96,7 +88,7 @@ describe("typed custom claims (promise client)", () => {
   it.effect("without a userSchema the user is handed out as stored", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer({ now: Date.now })
-      const client = makeTestClient(optionsFor(server), platformFor(server, misfits).layer)
+      const client = makeTestClient(clientOptions(server), platformFor(server, misfits).layer)
       const session = yield* Effect.promise(() => client.signIn({ mode: "popup", popup: null }))
       expect(session?.user).toMatchObject({ roles: ["root"], level: "3" })
       yield* Effect.promise(() => client.dispose())
@@ -107,7 +99,7 @@ describe("typed custom claims (promise client)", () => {
     Effect.gen(function* () {
       const server = yield* scriptedServer({ now: Date.now })
       const client = makeTestClient(
-        { ...optionsFor(server), userSchema: ((user: unknown) => user) as never },
+        { ...clientOptions(server), userSchema: ((user: unknown) => user) as never },
         platformFor(server, fits).layer
       )
       const error = yield* Effect.promise(() =>
@@ -116,8 +108,9 @@ describe("typed custom claims (promise client)", () => {
           (failure: unknown) => failure
         )
       )
-      expect(error).toMatchObject({ _tag: "MonoCloudValidationError", check: "options" })
-      expect((error as MonoCloudValidationError).detail).toContain("userSchema")
+      const invalid = expectTagged(error, "MonoCloudValidationError")
+      expect(invalid.check).toBe("options")
+      expect(invalid.detail).toContain("userSchema")
     })
   )
 })
@@ -126,7 +119,7 @@ describe("typed custom claims (Effect)", () => {
   it.effect("decodeUser types and decodes the user of any session, and fails with userClaims", () =>
     Effect.gen(function* () {
       const server = yield* scriptedServer()
-      const layer = MonoCloud.layerWith(optionsFor(server), platformFor(server, fits).layer).pipe(Layer.orDie)
+      const layer = MonoCloud.layerWith(clientOptions(server), platformFor(server, fits).layer).pipe(Layer.orDie)
       const session = yield* MonoCloud.signIn({ mode: "popup", popup: null }).pipe(
         Effect.flatMap((signedIn) => MonoCloud.decodeUser(AppUser)(signedIn!)),
         Effect.provide(layer)

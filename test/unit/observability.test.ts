@@ -8,23 +8,16 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Tracer from "effect/Tracer"
 import * as MonoCloud from "../../src/effect.js"
-import type { MonoCloudLogEntry, MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
+import type { MonoCloudLogEntry } from "../../src/MonoCloudConfig.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
 import type { ScriptedAuthorizationServer } from "../../src/testing/ScriptedAuthorizationServer.js"
 import { makeTestClient, makeTestPlatform } from "../../src/testing.js"
-import { APP_URL, scriptedServer } from "./support/engine.js"
+import { APP_URL, clientOptions, scriptedServer } from "./support/engine.js"
 
 const SECRET = "client-secret-value"
 
 const optionsFor = (server: ScriptedAuthorizationServer) =>
-  ({
-    tenantDomain: server.issuer,
-    clientId: server.clientId,
-    appUrl: APP_URL,
-    idTokenSigningAlgorithm: server.minter.alg,
-    clientSecret: SECRET,
-    clientAuthMethod: "client_secret_post"
-  }) satisfies MonoCloudWebJSClientOptions
+  clientOptions(server, { clientSecret: SECRET, clientAuthMethod: "client_secret_post" })
 
 /**
  * Every secret value the flows so far sent or received: tokens and codes from the recorded
