@@ -23,12 +23,29 @@ export abstract class MonoCloudAuthBaseError extends Data.Error<{}> {
   /** @internal */
   readonly [TypeId]: typeof TypeId = TypeId
   /** The class name, used by `Effect.catchTag`. */
-  abstract readonly _tag: MonoCloudError["_tag"]
+  abstract readonly _tag: string
 }
 
-/** The base class typed with a subclass's fields (`Data.Error` assigns them on construction). */
-const withFields = <A extends Record<string, unknown>>() =>
-  MonoCloudAuthBaseError as unknown as abstract new (args: A) => MonoCloudAuthBaseError & Readonly<A>
+/**
+ * The base of one error class, the one place that gives it its `_tag` and `name` (both `tag`),
+ * its fields `A` (assigned on construction by `Data.Error`) and its `message`, built from the
+ * fields by `message`, which keeps tokens, codes, verifiers and URL queries out of it.
+ */
+const errorClass =
+  <A extends Record<string, unknown>>() =>
+  <const Tag extends string>(tag: Tag, message: (error: Readonly<A>) => string) => {
+    abstract class Tagged extends MonoCloudAuthBaseError {
+      readonly _tag: Tag = tag
+      override readonly name: string = tag
+      override get message(): string {
+        return message(this as unknown as Readonly<A>)
+      }
+    }
+    return Tagged as unknown as abstract new (args: A) => MonoCloudAuthBaseError & Readonly<A> & { readonly _tag: Tag }
+  }
+
+/** The message of an error that carries a fixed `detail` sentence. */
+const detailMessage = (error: { readonly detail: string }): string => error.detail
 
 /**
  * The endpoints the SDK calls; `par` is the pushed authorization request endpoint (RFC 9126).
@@ -53,7 +70,7 @@ export type OidcEndpoint = typeof OidcEndpoint.Type
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudOPError extends withFields<{
+export class MonoCloudOPError extends errorClass<{
   /** The OAuth error code, e.g. `login_required` or `invalid_grant`. */
   readonly error: string
   readonly errorDescription?: string | undefined
@@ -62,13 +79,9 @@ export class MonoCloudOPError extends withFields<{
   readonly status?: number | undefined
   /** The endpoint that answered with the error; absent for an error on the callback URL. */
   readonly endpoint?: OidcEndpoint | undefined
-}>() {
-  readonly _tag = "MonoCloudOPError"
-  override readonly name = "MonoCloudOPError"
-  override get message(): string {
-    return this.errorDescription === undefined ? this.error : `${this.error}: ${this.errorDescription}`
-  }
-}
+}>()("MonoCloudOPError", (error) =>
+  error.errorDescription === undefined ? error.error : `${error.error}: ${error.errorDescription}`
+) {}
 
 /**
  * Why an HTTP exchange failed: the request never got an answer (`Transport`), the status was not
@@ -87,7 +100,7 @@ export type HttpFailureReason = "Transport" | "StatusCode" | "Decode" | "TooLarg
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudHttpError extends withFields<{
+export class MonoCloudHttpError extends errorClass<{
   readonly reason: HttpFailureReason
   /** Which endpoint was called. */
   readonly endpoint: OidcEndpoint
@@ -95,22 +108,18 @@ export class MonoCloudHttpError extends withFields<{
   readonly url: string
   readonly status?: number | undefined
   readonly cause?: unknown
-}>() {
-  readonly _tag = "MonoCloudHttpError"
-  override readonly name = "MonoCloudHttpError"
-  override get message(): string {
-    switch (this.reason) {
-      case "Transport":
-        return `The ${this.endpoint} request to ${this.url} failed before a response arrived`
-      case "StatusCode":
-        return `The ${this.endpoint} request to ${this.url} returned unexpected status ${this.status}`
-      case "Decode":
-        return `The ${this.endpoint} response from ${this.url} is not a valid document`
-      case "TooLarge":
-        return `The ${this.endpoint} response from ${this.url} is larger than the SDK reads`
-    }
+}>()("MonoCloudHttpError", (error) => {
+  switch (error.reason) {
+    case "Transport":
+      return `The ${error.endpoint} request to ${error.url} failed before a response arrived`
+    case "StatusCode":
+      return `The ${error.endpoint} request to ${error.url} returned unexpected status ${error.status}`
+    case "Decode":
+      return `The ${error.endpoint} response from ${error.url} is not a valid document`
+    case "TooLarge":
+      return `The ${error.endpoint} response from ${error.url} is larger than the SDK reads`
   }
-}
+}) {}
 
 /**
  * The names of the checks a {@link MonoCloudValidationError} reports.
@@ -146,17 +155,11 @@ export type ValidationCheck =
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudValidationError extends withFields<{
+export class MonoCloudValidationError extends errorClass<{
   readonly check: ValidationCheck
   readonly detail: string
   readonly cause?: unknown
-}>() {
-  readonly _tag = "MonoCloudValidationError"
-  override readonly name = "MonoCloudValidationError"
-  override get message(): string {
-    return this.detail
-  }
-}
+}>()("MonoCloudValidationError", detailMessage) {}
 
 /**
  * The names of the ID token checks a {@link MonoCloudTokenError} reports.
@@ -186,17 +189,11 @@ export type TokenCheck =
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudTokenError extends withFields<{
+export class MonoCloudTokenError extends errorClass<{
   readonly check: TokenCheck
   readonly detail: string
   readonly cause?: unknown
-}>() {
-  readonly _tag = "MonoCloudTokenError"
-  override readonly name = "MonoCloudTokenError"
-  override get message(): string {
-    return this.detail
-  }
-}
+}>()("MonoCloudTokenError", detailMessage) {}
 
 /**
  * Why the browser environment could not do what was asked.
@@ -221,16 +218,10 @@ export type BrowserFailureReason =
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudJsError extends withFields<{
+export class MonoCloudJsError extends errorClass<{
   readonly reason: BrowserFailureReason
   readonly detail: string
-}>() {
-  readonly _tag = "MonoCloudJsError"
-  override readonly name = "MonoCloudJsError"
-  override get message(): string {
-    return this.detail
-  }
-}
+}>()("MonoCloudJsError", detailMessage) {}
 
 /**
  * What was being waited for when a {@link MonoCloudTimeoutError} fired.
@@ -249,16 +240,13 @@ export type TimedOperation = "http" | "iframe" | "popup" | "lock" | "refresh" | 
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudTimeoutError extends withFields<{
+export class MonoCloudTimeoutError extends errorClass<{
   readonly operation: TimedOperation
   readonly timeoutMillis: number
-}>() {
-  readonly _tag = "MonoCloudTimeoutError"
-  override readonly name = "MonoCloudTimeoutError"
-  override get message(): string {
-    return `The ${this.operation} step did not complete within ${this.timeoutMillis} ms`
-  }
-}
+}>()(
+  "MonoCloudTimeoutError",
+  (error) => `The ${error.operation} step did not complete within ${error.timeoutMillis} ms`
+) {}
 
 /**
  * The configured storage adapter threw while reading or writing.
@@ -266,7 +254,7 @@ export class MonoCloudTimeoutError extends withFields<{
  * @since 0.1.0
  * @category errors
  */
-export class MonoCloudStorageError extends withFields<{
+export class MonoCloudStorageError extends errorClass<{
   readonly operation: "get" | "set" | "remove"
   readonly key: string
   /**
@@ -276,14 +264,10 @@ export class MonoCloudStorageError extends withFields<{
    */
   readonly heldInMemory?: boolean | undefined
   readonly cause?: unknown
-}>() {
-  readonly _tag = "MonoCloudStorageError"
-  override readonly name = "MonoCloudStorageError"
-  override get message(): string {
-    const failed = `Storage ${this.operation} failed for key ${this.key}`
-    return this.heldInMemory === true ? `${failed}; the session is kept in this tab's memory only` : failed
-  }
-}
+}>()("MonoCloudStorageError", (error) => {
+  const failed = `Storage ${error.operation} failed for key ${error.key}`
+  return error.heldInMemory === true ? `${failed}; the session is kept in this tab's memory only` : failed
+}) {}
 
 /**
  * Every error the SDK produces.
