@@ -95,21 +95,29 @@ const isElsewhere = (popup: Window): boolean => {
 }
 
 /**
- * Fails with reason `PopupClosed` once the user closed the popup, checking every
- * {@link POLL_MILLIS}. A popup that reads as closed before it was ever seen open on another origin
- * was most likely cut off by the provider's `Cross-Origin-Opener-Policy` (from here the two look
- * alike): it never fails then, and the flow waits for the callback page to announce the result on
- * the callback channel, or for its time-out.
+ * How many polls in a row (one second) the popup must be seen open on another origin before a
+ * `closed` reading counts as the user's: while the provider's opener policy cuts the popup off,
+ * the browser may show it as another origin for a moment.
  */
-const failWhenClosed = (popup: Window, seenElsewhere = false): Effect.Effect<never, MonoCloudJsError> =>
+const SEEN_ELSEWHERE_POLLS = 10
+
+/**
+ * Fails with reason `PopupClosed` once the user closed the popup, checking every
+ * {@link POLL_MILLIS}. A popup that reads as closed before it was seen open on another origin for
+ * {@link SEEN_ELSEWHERE_POLLS} polls in a row was most likely cut off by the provider's
+ * `Cross-Origin-Opener-Policy` (from here the two look alike): it never fails then, and the flow
+ * waits for the callback page to announce the result on the callback channel, or for its time-out.
+ */
+const failWhenClosed = (popup: Window, elsewherePolls = 0): Effect.Effect<never, MonoCloudJsError> =>
   Effect.suspend(() => {
+    const seen = elsewherePolls >= SEEN_ELSEWHERE_POLLS
     if (popup.closed) {
-      return seenElsewhere
+      return seen
         ? Effect.fail(new MonoCloudJsError({ reason: "PopupClosed", detail: "Window closed by user" }))
         : Effect.never
     }
-    const elsewhere = seenElsewhere || isElsewhere(popup)
-    return Effect.andThen(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup, elsewhere))
+    const next = seen ? elsewherePolls : isElsewhere(popup) ? elsewherePolls + 1 : 0
+    return Effect.andThen(Effect.sleep(Duration.millis(POLL_MILLIS)), failWhenClosed(popup, next))
   })
 
 const runInPopup = (params: PopupParams): Effect.Effect<string, MonoCloudTimeoutError | MonoCloudJsError> => {

@@ -62,8 +62,8 @@ describe("popups under Cross-Origin-Opener-Policy: same-origin", () => {
     const { popup, outcome } = await startPopupSignIn(page)
     await popup.waitForURL((url) => url.pathname.startsWith("/interaction/"), { waitUntil: "domcontentloaded" })
     expect(await popup.evaluate(() => window.opener !== null)).toBe(true)
-    // give the SDK a poll or two to see the popup on the provider's origin
-    await page.waitForTimeout(300)
+    // the SDK takes a popup seen on the provider's origin for a second as not cut off
+    await page.waitForTimeout(1_500)
     await popup.close()
     const result = await outcome
     expect(result.ok ? undefined : result.error).toMatchObject({

@@ -119,7 +119,8 @@ describe("PopupTransport.layerBrowser", () => {
         const popup = fakePopup()
         const fiber = yield* start(popup)
         showProviderPage(popup)
-        yield* TestClock.adjust("100 millis")
+        // seen on the provider's origin for a second: the provider does not cut popups off
+        yield* TestClock.adjust("1100 millis")
         yield* stillWaiting(fiber)
         popup.closed = true
         yield* TestClock.adjust("100 millis")
@@ -128,6 +129,20 @@ describe("PopupTransport.layerBrowser", () => {
         expect(error).toMatchObject({ reason: "PopupClosed", message: "Window closed by user" })
         expect(listeners.active()).toBe(0)
       }).pipe(provideBrowser)
+  )
+
+  it.effect("a popup seen on another origin only for a moment before it reads closed is not taken as closed", () =>
+    Effect.gen(function* () {
+      const popup = fakePopup()
+      const fiber = yield* start(popup)
+      // how a popup the provider's opener policy cuts off may look for a poll or two
+      showProviderPage(popup)
+      yield* TestClock.adjust("300 millis")
+      popup.closed = true
+      yield* TestClock.adjust("10 seconds")
+      yield* stillWaiting(fiber)
+      yield* Fiber.interrupt(fiber)
+    }).pipe(provideBrowser)
   )
 
   it.effect("times out with MonoCloudTimeoutError and closes the popup", () =>
