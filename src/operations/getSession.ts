@@ -37,7 +37,7 @@ export const getSession: Effect.Effect<MonoCloudSession | undefined, GetSessionE
  *
  * @internal
  */
-export const reportListenerError = (error: unknown) => {
+export const reportListenerError = (error: unknown): void => {
   const report = (globalThis as { reportError?: (error: unknown) => void }).reportError
   if (typeof report === "function") report(error)
   else console.error(error)

@@ -49,7 +49,7 @@ export interface NavigationService {
  * @since 0.1.0
  * @category constants
  */
-export const ANNOUNCE_MILLIS = 10_000
+export const ANNOUNCE_MILLIS: number = 10_000
 
 /**
  * The navigation service tag.
