@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+/// <reference lib="esnext.disposable" preserve="true" />
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -346,5 +347,18 @@ export class MonoCloudWebJSClient<User = unknown> {
   dispose(): Promise<void> {
     this.disposed = true
     return this.runtime.dispose()
+  }
+
+  /**
+   * `dispose()` for `await using`, so a client made for one task is released when its block ends.
+   *
+   * @example
+   * {
+   *   await using client = new MonoCloudWebJSClient({ tenantDomain, clientId })
+   *   await client.signInSilent()
+   * } // disposed here
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose()
   }
 }

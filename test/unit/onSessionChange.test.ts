@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { MonoCloudSession } from "../../src/index.js"
+import type { MonoCloudSession, MonoCloudWebJSClient } from "../../src/index.js"
 import * as Layer from "effect/Layer"
 import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
@@ -95,6 +95,18 @@ describe("MonoCloudWebJSClient.dispose", () => {
       const error = await rejectsWith(call(), "MonoCloudJsError")
       expect(error.reason).toBe("ClientDisposed")
     }
+  })
+
+  it("is disposed when an `await using` block that holds it ends", async () => {
+    const server = await makeServer()
+    let held: MonoCloudWebJSClient | undefined
+    {
+      await using client = makeTestClient(clientOptions(server), makeTestPlatform(server).layer)
+      held = client
+      expect(await client.getSession()).toBeUndefined()
+    }
+    const error = await rejectsWith(held.getSession(), "MonoCloudJsError")
+    expect(error.reason).toBe("ClientDisposed")
   })
 
   it("reads the session again when the page comes back (back/forward cache, shown again, back online)", async () => {
