@@ -35,7 +35,7 @@ const log = (tone: Tone, text: string, details: ReadonlyArray<string> = []) => {
   el("log").prepend(entry)
 }
 
-/** The error's class, its tag and its typed fields (`error`, `reason`, `check`, `operation`, …), for the log. */
+/** The error's class, its tag and its typed fields (`error`, `reason`, `operation`, …), for the log. */
 const describe = (e: unknown): { title: string; details: Array<string> } => {
   if (!(e instanceof Error)) return { title: String(e), details: [] }
   const fields = Object.entries(e)

@@ -1,7 +1,7 @@
 /**
  * The client options (`MonoCloudWebJSClientOptions`) and the decoded configuration every operation
  * reads. Options are checked once, when the layer is built, so a typo fails early with a
- * `MonoCloudValidationError` whose `check` is `"options"`.
+ * `MonoCloudUsageError` whose `reason` is `"options"`.
  *
  * @since 0.1.0
  */
@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { MonoCloudValidationError } from "./MonoCloudError.js"
+import { type Because, MonoCloudUsageError } from "./MonoCloudError.js"
 import type { MonoCloudLogEntry } from "./util/logEntry.js"
 import type { ApplicationState, CallbackState, MonoCloudSession } from "./schemas/Session.js"
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
@@ -296,7 +296,15 @@ const debugLog = (entry: MonoCloudLogEntry) => console.debug("[monocloud]", entr
 
 const ignoreLog = () => undefined
 
-const invalid = (detail: string) => new MonoCloudValidationError({ check: "options", detail })
+/**
+ * What invalid client options fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type OptionsError = Because<MonoCloudUsageError, "options">
+
+const invalid = (detail: string): OptionsError => MonoCloudUsageError.of("options", detail)
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
 
@@ -304,7 +312,7 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"])
  * Normalises the tenant domain to the issuer URL: `https://` is added when no scheme is given,
  * one trailing `/` is dropped, and `http://` is accepted only for `localhost`, `127.0.0.1` and `[::1]`.
  */
-const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, MonoCloudValidationError> =>
+const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, OptionsError> =>
   Effect.suspend(() => {
     const trimmed = tenantDomain.trim()
     if (trimmed === "") return Effect.fail(invalid("tenantDomain is required"))
@@ -394,9 +402,7 @@ const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
  * @since 0.1.0
  * @category constructors
  */
-export const resolveConfig = (
-  options: MonoCloudWebJSClientOptions
-): Effect.Effect<ResolvedConfig, MonoCloudValidationError> =>
+export const resolveConfig = (options: MonoCloudWebJSClientOptions): Effect.Effect<ResolvedConfig, OptionsError> =>
   Effect.gen(function* () {
     const typeProblem = optionTypeProblem(options)
     if (typeProblem !== undefined) return yield* Effect.fail(invalid(typeProblem))
@@ -466,5 +472,5 @@ export const resolveConfig = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: MonoCloudWebJSClientOptions): Layer.Layer<MonoCloudConfig, MonoCloudValidationError> =>
+export const layer = (options: MonoCloudWebJSClientOptions): Layer.Layer<MonoCloudConfig, OptionsError> =>
   Layer.effect(MonoCloudConfig, resolveConfig(options))

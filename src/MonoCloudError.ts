@@ -1,5 +1,13 @@
 /**
- * The SDK's error family. Every failure an operation can have is one of these tagged classes, so
+ * The SDK's error family, one class per party at fault: the provider said no (`MonoCloudOPError`)
+ * or sent something that breaks the protocol (`MonoCloudValidationError`, `MonoCloudTokenError`);
+ * the network or the provider's server failed (`MonoCloudHttpError`, `MonoCloudTimeoutError`); the
+ * browser refused (`MonoCloudJsError`) or storage did (`MonoCloudStorageError`); the app asked for
+ * something it cannot have (`MonoCloudUsageError`); or nobody is signed in
+ * (`MonoCloudNotSignedInError`). Each class has a closed `reason` (an OAuth `error` code for the
+ * provider's refusals, what timed out for a time-out), and each operation's error type names only
+ * the classes, and where it helps the reasons, it can fail with.
+ *
  * Effect users branch with `Effect.catchTag("MonoCloudOPError", …)` and promise users with
  * `error instanceof MonoCloudOPError` (or the `is…` guards, which also work across two copies of
  * the package). Messages are safe to log: they never contain tokens, codes, verifiers or URLs with
@@ -81,7 +89,36 @@ export class MonoCloudOPError extends errorClass<{
   readonly endpoint?: OidcEndpoint | undefined
 }>()("MonoCloudOPError", (error) =>
   error.errorDescription === undefined ? error.error : `${error.error}: ${error.errorDescription}`
-) {}
+) {
+  /**
+   * The error for an OAuth error answer (RFC 6749 §4.1.2.1, §5.2): its parameters as they are
+   * named on the wire, and the endpoint and status when it came from an endpoint.
+   */
+  static fromParameters(
+    parameters: {
+      readonly error: string
+      readonly error_description?: string | undefined
+      readonly error_uri?: string | undefined
+    },
+    from?: { readonly endpoint: OidcEndpoint; readonly status: number }
+  ): MonoCloudOPError {
+    return new MonoCloudOPError({
+      error: parameters.error,
+      errorDescription: parameters.error_description,
+      errorUri: parameters.error_uri,
+      status: from?.status,
+      endpoint: from?.endpoint
+    })
+  }
+}
+
+/**
+ * The URL as errors and logs show it: without query or fragment, which may carry codes or tokens.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? ""
 
 /**
  * Why an HTTP exchange failed: the request never got an answer (`Transport`), the status was not
@@ -119,16 +156,40 @@ export class MonoCloudHttpError extends errorClass<{
     case "TooLarge":
       return `The ${error.endpoint} response from ${error.url} is larger than the SDK reads`
   }
-}) {}
+}) {
+  /**
+   * The error for a failed exchange with `request`. It keeps the URL without its query and never
+   * the request itself, whose form body holds codes and tokens; `cause` is the network error of a
+   * `Transport` failure only (a decoder's report would quote the body).
+   */
+  static of(
+    reason: HttpFailureReason,
+    request: { readonly endpoint: OidcEndpoint; readonly url: string },
+    details: { readonly status?: number | undefined; readonly cause?: unknown } = {}
+  ): MonoCloudHttpError {
+    return new MonoCloudHttpError({ reason, endpoint: request.endpoint, url: urlForErrors(request.url), ...details })
+  }
+}
 
 /**
- * The names of the checks a {@link MonoCloudValidationError} reports.
+ * An error type narrowed to some of its reasons: an operation's error type says which reasons it
+ * can fail with, e.g. `Because<MonoCloudUsageError, "refreshToken">`.
  *
  * @since 0.1.0
  * @category errors
  */
-export type ValidationCheck =
-  | "options"
+export type Because<E extends { readonly reason: string }, R extends E["reason"]> = E & { readonly reason: R }
+
+/**
+ * The checks on what the provider or the callback URL sent that a {@link MonoCloudValidationError}
+ * reports: the callback (`state`, `callbackUrl`, `callbackResponse`, `issuer`), the endpoint answers
+ * (`tokenResponse`, `userInfoSubject`, `subject`), the metadata (`discovery`, `endpoint`,
+ * `requestObject`) and the app's `userSchema` (`userClaims`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ValidationReason =
   | "state"
   | "callbackUrl"
   | "callbackResponse"
@@ -137,37 +198,73 @@ export type ValidationCheck =
   | "userInfoSubject"
   | "discovery"
   | "endpoint"
-  | "session"
-  | "refreshToken"
-  | "accessToken"
-  | "scope"
-  | "returnUrl"
-  | "postLogoutRedirectUri"
   | "subject"
-  | "sessionChanged"
-  | "storedData"
   | "requestObject"
   | "userClaims"
 
 /**
- * A response, option or stored value failed one of the SDK's checks; `check` names which one.
+ * What the provider sent, or what arrived on the callback URL, broke the protocol or the app's
+ * `userSchema`; `reason` names the check. The provider (or whoever forged the callback) is at
+ * fault, not the app.
  *
  * @since 0.1.0
  * @category errors
  */
 export class MonoCloudValidationError extends errorClass<{
-  readonly check: ValidationCheck
+  readonly reason: ValidationReason
   readonly detail: string
   readonly cause?: unknown
 }>()("MonoCloudValidationError", detailMessage) {}
 
 /**
- * The names of the ID token checks a {@link MonoCloudTokenError} reports.
+ * What the app asked for that cannot be done: invalid client options (`options`), an
+ * `onSessionCreating` hook that left the session invalid (`onSessionCreating`), a return or
+ * post-logout URL on another origin (`returnUrl`, `postLogoutRedirectUri`), or an operation the
+ * session was never granted: a refresh without a refresh token (`refreshToken`, sign in with
+ * `offline_access`), a token for a resource or scopes the session has none for (`accessToken`),
+ * UserInfo without the `openid` scope (`scope`).
  *
  * @since 0.1.0
  * @category errors
  */
-export type TokenCheck =
+export type UsageReason =
+  "options" | "onSessionCreating" | "returnUrl" | "postLogoutRedirectUri" | "refreshToken" | "accessToken" | "scope"
+
+/**
+ * The app used the SDK in a way it cannot serve; `reason` says how. Fixed in the app's code or
+ * configuration, not by retrying.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudUsageError extends errorClass<{
+  readonly reason: UsageReason
+  readonly detail: string
+}>()("MonoCloudUsageError", detailMessage) {
+  /** The error for `reason`, typed with that reason only. */
+  static of<const R extends UsageReason>(reason: R, detail: string): Because<MonoCloudUsageError, R> {
+    return new MonoCloudUsageError({ reason, detail }) as Because<MonoCloudUsageError, R>
+  }
+}
+
+/**
+ * No session is stored: the operation needs a signed-in user. Sign in, or try `signInSilent()`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MonoCloudNotSignedInError extends errorClass<{}>()(
+  "MonoCloudNotSignedInError",
+  () => "There is no session: sign in first"
+) {}
+
+/**
+ * The ID token checks a {@link MonoCloudTokenError} reports (OpenID Connect Core §3.1.3.7).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TokenReason =
   | "format"
   | "algorithm"
   | "key"
@@ -184,13 +281,14 @@ export type TokenCheck =
   | "accessTokenHash"
 
 /**
- * The ID token failed validation (signature, algorithm, issuer, audience, expiry, nonce, …).
+ * The ID token failed validation (signature, algorithm, issuer, audience, expiry, nonce, …);
+ * `reason` names the check.
  *
  * @since 0.1.0
  * @category errors
  */
 export class MonoCloudTokenError extends errorClass<{
-  readonly check: TokenCheck
+  readonly reason: TokenReason
   readonly detail: string
   readonly cause?: unknown
 }>()("MonoCloudTokenError", detailMessage) {}
@@ -249,12 +347,24 @@ export class MonoCloudTimeoutError extends errorClass<{
 ) {}
 
 /**
- * The configured storage adapter threw while reading or writing.
+ * Why a storage step failed: the adapter threw (`Unavailable`: quota, private mode, a blocked
+ * `localStorage`), the stored value is not one the SDK wrote (`Corrupt`; it is left in place), or
+ * another tab or a sign-out replaced the session while this operation ran (`Changed`; nothing was
+ * stored, and the other write stays).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type StorageFailureReason = "Unavailable" | "Corrupt" | "Changed"
+
+/**
+ * Storage could not be read or written as the operation needed; `reason` says why.
  *
  * @since 0.1.0
  * @category errors
  */
 export class MonoCloudStorageError extends errorClass<{
+  readonly reason: StorageFailureReason
   readonly operation: "get" | "set" | "remove"
   readonly key: string
   /**
@@ -265,9 +375,38 @@ export class MonoCloudStorageError extends errorClass<{
   readonly heldInMemory?: boolean | undefined
   readonly cause?: unknown
 }>()("MonoCloudStorageError", (error) => {
-  const failed = `Storage ${error.operation} failed for key ${error.key}`
-  return error.heldInMemory === true ? `${failed}; the session is kept in this tab's memory only` : failed
-}) {}
+  switch (error.reason) {
+    case "Corrupt":
+      return `The value stored at ${error.key} is not one the SDK wrote`
+    case "Changed":
+      return `The value stored at ${error.key} changed while the operation ran; nothing was stored`
+    case "Unavailable": {
+      const failed = `Storage ${error.operation} failed for key ${error.key}`
+      return error.heldInMemory === true ? `${failed}; the session is kept in this tab's memory only` : failed
+    }
+  }
+}) {
+  /** The error for an adapter call that threw `cause`. */
+  static unavailable(operation: "get" | "set" | "remove", key: string, cause: unknown): MonoCloudStorageError {
+    return new MonoCloudStorageError({ reason: "Unavailable", operation, key, cause })
+  }
+
+  /** The error for a value at `key` that the SDK did not write; `cause` is the decoder's report. */
+  static corrupt(key: string, cause?: unknown): Because<MonoCloudStorageError, "Corrupt"> {
+    return new MonoCloudStorageError({ reason: "Corrupt", operation: "get", key, cause }) as Because<
+      MonoCloudStorageError,
+      "Corrupt"
+    >
+  }
+
+  /** The error for a compare-and-set write at `key` that found another value there. */
+  static changed(key: string): Because<MonoCloudStorageError, "Changed"> {
+    return new MonoCloudStorageError({ reason: "Changed", operation: "set", key }) as Because<
+      MonoCloudStorageError,
+      "Changed"
+    >
+  }
+}
 
 /**
  * Every error the SDK produces.
@@ -279,6 +418,8 @@ export type MonoCloudError =
   | MonoCloudOPError
   | MonoCloudHttpError
   | MonoCloudValidationError
+  | MonoCloudUsageError
+  | MonoCloudNotSignedInError
   | MonoCloudTokenError
   | MonoCloudJsError
   | MonoCloudTimeoutError
@@ -315,6 +456,12 @@ export const isMonoCloudHttpError: (u: unknown) => u is MonoCloudHttpError =
 /** True for a {@link MonoCloudValidationError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudValidationError: (u: unknown) => u is MonoCloudValidationError =
   tagGuard<MonoCloudValidationError>("MonoCloudValidationError")
+/** True for a {@link MonoCloudUsageError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudUsageError: (u: unknown) => u is MonoCloudUsageError =
+  tagGuard<MonoCloudUsageError>("MonoCloudUsageError")
+/** True for a {@link MonoCloudNotSignedInError} from any copy of the package. @since 0.1.0 @category guards */
+export const isMonoCloudNotSignedInError: (u: unknown) => u is MonoCloudNotSignedInError =
+  tagGuard<MonoCloudNotSignedInError>("MonoCloudNotSignedInError")
 /** True for a {@link MonoCloudTokenError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudTokenError: (u: unknown) => u is MonoCloudTokenError =
   tagGuard<MonoCloudTokenError>("MonoCloudTokenError")

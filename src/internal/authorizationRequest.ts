@@ -107,7 +107,7 @@ export const buildAuthorizationRequest = (params: AuthorizationParams, flow: Flo
       if (endpoint === undefined) {
         return yield* Effect.fail(
           new MonoCloudValidationError({
-            check: "endpoint",
+            reason: "endpoint",
             detail: "The provider does not advertise a pushed authorization request endpoint"
           })
         )

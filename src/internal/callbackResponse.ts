@@ -12,8 +12,8 @@ import { requestObjectRefusal } from "./requestObject.js"
 
 export { callbackParams, callbackState } from "../util/callbackParams.js"
 
-const invalid = (check: "callbackUrl" | "state" | "issuer" | "callbackResponse", detail: string) =>
-  new MonoCloudValidationError({ check, detail })
+const invalid = (reason: "callbackUrl" | "state" | "issuer" | "callbackResponse", detail: string) =>
+  new MonoCloudValidationError({ reason, detail })
 
 /** Checks an authorization response and returns its `code`. */
 export const authorizationCode = (

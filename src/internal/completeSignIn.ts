@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../MonoCloudError.js"
+import { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
 import type { AuthTransaction, CallbackState, MonoCloudSession } from "../schemas/Session.js"
 import { Discovery } from "../services/Discovery.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
@@ -31,9 +31,8 @@ export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction
     const config = yield* MonoCloudConfig
     const metadata = yield* (yield* Discovery).metadata
     if (transaction.codeVerifier === undefined) {
-      return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "storedData", detail: "The sign-in transaction has no PKCE verifier" })
-      )
+      // A sign-in transaction the SDK wrote always has one.
+      return yield* Effect.fail(MonoCloudStorageError.corrupt(config.transactionKeyPrefix + transaction.state))
     }
     const code = yield* authorizationCode(
       callbackUrl,
@@ -51,7 +50,7 @@ export const completeSignIn = (callbackUrl: string, transaction: AuthTransaction
     if (previous !== undefined && silent?.allowUserSwitch === false && session.user.sub !== previous.user.sub) {
       return yield* Effect.fail(
         new MonoCloudValidationError({
-          check: "subject",
+          reason: "subject",
           detail: "The provider signed in another user than the one of the stored session"
         })
       )

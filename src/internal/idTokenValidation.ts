@@ -20,7 +20,7 @@ import {
 } from "../util/jws.js"
 import { Crypto, type DigestAlgorithm } from "../services/Crypto.js"
 import { MonoCloudTokenError } from "../MonoCloudError.js"
-import type { TokenCheck } from "../MonoCloudError.js"
+import type { TokenReason } from "../MonoCloudError.js"
 import { IdTokenClaims } from "../schemas/IdTokenClaims.js"
 
 /**
@@ -61,8 +61,8 @@ export interface KeySource<E = never> {
 
 const compactJws = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
-const tokenError = (check: TokenCheck, detail: string, cause?: unknown): MonoCloudTokenError =>
-  new MonoCloudTokenError({ check, detail, cause })
+const tokenError = (reason: TokenReason, detail: string, cause?: unknown): MonoCloudTokenError =>
+  new MonoCloudTokenError({ reason, detail, cause })
 
 const malformed = tokenError("format", "The ID token is not a compact JWS of three base64url parts")
 
@@ -160,11 +160,11 @@ type ClaimCheck = (
   now: number
 ) => Option.Option<MonoCloudTokenError>
 
-const failure = (check: TokenCheck, detail: string): Option.Option<MonoCloudTokenError> =>
-  Option.some(tokenError(check, detail))
+const failure = (reason: TokenReason, detail: string): Option.Option<MonoCloudTokenError> =>
+  Option.some(tokenError(reason, detail))
 
-const failWhen = (failed: boolean, check: TokenCheck, detail: string): Option.Option<MonoCloudTokenError> =>
-  failed ? failure(check, detail) : Option.none()
+const failWhen = (failed: boolean, reason: TokenReason, detail: string): Option.Option<MonoCloudTokenError> =>
+  failed ? failure(reason, detail) : Option.none()
 
 const audiences = (aud: IdTokenClaims["aud"]): ReadonlyArray<string> => (typeof aud === "string" ? [aud] : aud)
 

@@ -11,7 +11,12 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { type MonoCloudError, type MonoCloudJsError, MonoCloudValidationError } from "../MonoCloudError.js"
+import {
+  type MonoCloudError,
+  type MonoCloudJsError,
+  MonoCloudNotSignedInError,
+  MonoCloudUsageError
+} from "../MonoCloudError.js"
 import { Discovery } from "../services/Discovery.js"
 import { InFlight } from "../services/InFlight.js"
 import { RefreshLock } from "../services/RefreshLock.js"
@@ -31,12 +36,11 @@ export interface RefreshRequest {
   readonly fetchUserInfo: boolean
 }
 
-/** The stored session, or a validation error when there is none. */
+/** The stored session, or `MonoCloudNotSignedInError` when there is none. */
 export const requireSession = Effect.flatMap(SessionStore, (store) => store.get).pipe(
   Effect.flatMap(
     Option.match({
-      onNone: () =>
-        Effect.fail(new MonoCloudValidationError({ check: "session", detail: "There is no session: sign in first" })),
+      onNone: () => Effect.fail(new MonoCloudNotSignedInError({})),
       onSome: Effect.succeed
     })
   )
@@ -61,10 +65,10 @@ const refreshStored = (request: RefreshRequest) =>
     }
     if (session.refreshToken === undefined || session.refreshToken === "") {
       return yield* Effect.fail(
-        new MonoCloudValidationError({
-          check: "refreshToken",
-          detail: "The session has no refresh token: sign in with the offline_access scope"
-        })
+        MonoCloudUsageError.of(
+          "refreshToken",
+          "The session has no refresh token: sign in with the offline_access scope"
+        )
       )
     }
     // The keys first: once the grant is answered it is spent, and a rotated refresh token it
@@ -88,7 +92,10 @@ const refreshStored = (request: RefreshRequest) =>
  */
 const announceFailure = (error: Exclude<MonoCloudError, MonoCloudJsError>) =>
   Effect.gen(function* () {
-    if (error._tag === "MonoCloudValidationError" && (error.check === "session" || error.check === "sessionChanged"))
+    if (
+      error._tag === "MonoCloudNotSignedInError" ||
+      (error._tag === "MonoCloudStorageError" && error.reason === "Changed")
+    )
       return
     const broadcast = yield* SessionBroadcast
     if (error._tag !== "MonoCloudOPError")

@@ -9,7 +9,7 @@ import { type MonoCloudOPError, MonoCloudValidationError } from "../MonoCloudErr
 /** The error for a provider or client that requires signed request objects. */
 export const requestObjectRequired = (cause?: MonoCloudOPError): MonoCloudValidationError =>
   new MonoCloudValidationError({
-    check: "requestObject",
+    reason: "requestObject",
     detail:
       "The provider requires signed request objects (JAR), which a browser app cannot create: turn the requirement off for this application",
     cause

@@ -81,7 +81,7 @@ export const sessionFromCodeExchange = (tokens: TokenResponse, transaction: Auth
     const config = yield* MonoCloudConfig
     if (tokens.id_token === undefined) {
       return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "tokenResponse", detail: "The token response has no ID token" })
+        new MonoCloudValidationError({ reason: "tokenResponse", detail: "The token response has no ID token" })
       )
     }
     const claims = yield* verifyIdToken(tokens.id_token, {
@@ -145,7 +145,7 @@ export const sessionFromRefresh = (
         : yield* verifyIdToken(tokens.id_token, { accessToken: tokens.access_token })
     const change = claims === undefined ? undefined : yield* refreshedIdentityChange(session, claims)
     if (change !== undefined)
-      return yield* Effect.fail(new MonoCloudValidationError({ check: "tokenResponse", detail: change }))
+      return yield* Effect.fail(new MonoCloudValidationError({ reason: "tokenResponse", detail: change }))
     const token = accessTokenRecord(tokens, key, yield* nowSeconds)
     const fetched = yield* Effect.exit(
       maybeUserInfo(options.fetchUserInfo, tokens.access_token, token.scopes, session.user.sub)

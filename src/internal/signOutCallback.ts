@@ -13,12 +13,12 @@ export const verifySignOutCallback = (url: string, transaction: AuthTransaction)
   urlBase(url) !== urlBase(transaction.redirectUri)
     ? Effect.fail(
         new MonoCloudValidationError({
-          check: "callbackUrl",
+          reason: "callbackUrl",
           detail: "The sign-out callback arrived at an unexpected URL"
         })
       )
     : callbackState(url) !== transaction.state
       ? Effect.fail(
-          new MonoCloudValidationError({ check: "state", detail: "The sign-out callback state does not match" })
+          new MonoCloudValidationError({ reason: "state", detail: "The sign-out callback state does not match" })
         )
       : Effect.void

@@ -115,7 +115,7 @@ export const refreshGrant = (params: {
   ])
 
 const missingEndpoint = (name: string) =>
-  new MonoCloudValidationError({ check: "endpoint", detail: `The provider does not advertise a ${name} endpoint` })
+  new MonoCloudValidationError({ reason: "endpoint", detail: `The provider does not advertise a ${name} endpoint` })
 
 /** Fetches the UserInfo claims for an access token; `sub` must equal the expected subject. */
 export const fetchUserInfo = (
@@ -133,7 +133,7 @@ export const fetchUserInfo = (
     if (claims.sub !== expectedSubject) {
       return yield* Effect.fail(
         new MonoCloudValidationError({
-          check: "userInfoSubject",
+          reason: "userInfoSubject",
           detail: "The UserInfo subject differs from the ID token subject"
         })
       )

@@ -24,7 +24,7 @@ export type MonoCloudSessionOf<User> = unknown extends User
 /**
  * Checks `session.user` against `schema` and returns the session with the decoded claims laid
  * over the stored ones (so claims the schema does not name stay, and claims it transforms arrive
- * transformed), or `MonoCloudValidationError` with `check: "userClaims"` (its `cause` is the
+ * transformed), or `MonoCloudValidationError` with `reason: "userClaims"` (its `cause` is the
  * schema's report, which may quote the claims). The stored session is never changed.
  *
  * @since 0.1.0
@@ -41,7 +41,7 @@ export const userDecoder =
         } as MonoCloudSessionOf<User>)
       : Result.fail(
           new MonoCloudValidationError({
-            check: "userClaims",
+            reason: "userClaims",
             detail: "The signed-in user's claims do not match the app's user schema",
             cause: decoded.failure
           })

@@ -6,22 +6,23 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Semaphore from "effect/Semaphore"
-import type { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
+import type { MonoCloudStorageError } from "../MonoCloudError.js"
 import type { MonoCloudSession } from "../schemas/Session.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 
 /**
- * What `getSession` can fail with: the storage threw, or the stored entry is corrupt.
+ * What `getSession` can fail with: the storage threw (`Unavailable`), or the stored entry is
+ * corrupt (`Corrupt`).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetSessionError = MonoCloudStorageError | MonoCloudValidationError
+export type GetSessionError = MonoCloudStorageError
 
 /**
- * The stored session, or `undefined`. A corrupt entry fails with `MonoCloudValidationError`
- * (`check: "storedData"`) and stays in storage; the promise client reads it as `undefined`.
+ * The stored session, or `undefined`. A corrupt entry fails with `MonoCloudStorageError`
+ * (`Corrupt`) and stays in storage; the promise client reads it as `undefined`.
  *
  * @since 0.1.0
  * @category operations

@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../MonoCloudError.js"
+import { type Because, MonoCloudUsageError } from "../MonoCloudError.js"
 import type { AccessToken } from "../schemas/Session.js"
 import { isStale, refreshStoredSession, requireSession } from "../internal/refresh.js"
 import { findToken, tokenKeyFor } from "../internal/tokenKey.js"
@@ -48,12 +48,15 @@ export interface MonoCloudTokens extends AccessToken {
 }
 
 /**
- * What `getTokens` can fail with: what `refreshSession` can, as it may refresh.
+ * What `getTokens` can fail with: what `refreshSession` can, as it may refresh, and no token for
+ * the resource and scopes asked for.
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetTokensError = RefreshSessionError
+export type GetTokensError =
+  | Exclude<RefreshSessionError, MonoCloudUsageError>
+  | Because<MonoCloudUsageError, "refreshToken" | "onSessionCreating" | "accessToken">
 
 /**
  * The services `getTokens` needs: those of `refreshSession`; `MonoCloud.layer(options)` provides them all.
@@ -91,9 +94,7 @@ export const getTokens: (
     }
     const token = findToken(session, key)
     if (token === undefined) {
-      return yield* Effect.fail(
-        new MonoCloudValidationError({ check: "accessToken", detail: "Access token not found" })
-      )
+      return yield* Effect.fail(MonoCloudUsageError.of("accessToken", "Access token not found"))
     }
     return {
       ...token,

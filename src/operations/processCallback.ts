@@ -22,7 +22,14 @@ import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
 import type { Crypto } from "../services/Crypto.js"
-import type { MonoCloudError } from "../MonoCloudError.js"
+import type {
+  Because,
+  MonoCloudJsError,
+  MonoCloudRequestError,
+  MonoCloudStorageError,
+  MonoCloudTokenError,
+  MonoCloudUsageError
+} from "../MonoCloudError.js"
 import { spanned } from "../util/tracing.js"
 
 /** How long a redirect sign-in or sign-out may take between leaving the app and coming back. */
@@ -66,7 +73,12 @@ const withoutResponseParameters = (url: string): string => {
  * @since 0.1.0
  * @category errors
  */
-export type ProcessCallbackError = MonoCloudError
+export type ProcessCallbackError =
+  | MonoCloudRequestError
+  | MonoCloudTokenError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  | Because<MonoCloudUsageError, "returnUrl" | "onSessionCreating">
 
 /**
  * The services `processCallback` needs; `MonoCloud.layer(options)` provides them all.
@@ -123,7 +135,7 @@ export const processCallback: Effect.Effect<void, ProcessCallbackError, ProcessC
     if ((yield* Clock.currentTimeMillis) - transaction.value.createdAt > TRANSACTION_LIFETIME_MILLIS) {
       return yield* Effect.fail(
         new MonoCloudValidationError({
-          check: "state",
+          reason: "state",
           detail: "The pending sign-in or sign-out has expired: start it again"
         })
       )

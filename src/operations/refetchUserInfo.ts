@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../MonoCloudError.js"
+import { MonoCloudUsageError } from "../MonoCloudError.js"
 import { requireSession } from "../internal/refresh.js"
 import { sessionWithUserInfo } from "../internal/sessionFromTokens.js"
 import { fetchUserInfo } from "../internal/tokenRequests.js"
@@ -14,7 +14,12 @@ import { InFlight } from "../services/InFlight.js"
 import { RefreshLock } from "../services/RefreshLock.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
-import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
+import type {
+  Because,
+  MonoCloudNotSignedInError,
+  MonoCloudRequestError,
+  MonoCloudStorageError
+} from "../MonoCloudError.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import { spanned } from "../util/tracing.js"
@@ -25,7 +30,11 @@ import { spanned } from "../util/tracing.js"
  * @since 0.1.0
  * @category errors
  */
-export type RefetchUserInfoError = MonoCloudRequestError | MonoCloudStorageError
+export type RefetchUserInfoError =
+  | MonoCloudRequestError
+  | MonoCloudStorageError
+  | MonoCloudNotSignedInError
+  | Because<MonoCloudUsageError, "accessToken" | "scope" | "onSessionCreating">
 
 /**
  * The services `refetchUserInfo` needs; `MonoCloud.layer(options)` provides them all.
@@ -40,7 +49,7 @@ export type RefetchUserInfoRequirements =
  * Calls UserInfo with the session's default access token (as stored, not refreshed), checks
  * that `sub` is the signed-in user, merges the claims into `session.user` and stores the session.
  * It holds the refresh lock meanwhile, so it never races a refresh; when the session was signed
- * out or replaced meanwhile, nothing is stored (`MonoCloudValidationError`, `sessionChanged`).
+ * out or replaced meanwhile, nothing is stored (`MonoCloudStorageError`, `Changed`).
  *
  * @since 0.1.0
  * @category operations
@@ -52,14 +61,10 @@ export const refetchUserInfo: Effect.Effect<void, RefetchUserInfoError, RefetchU
       const session = yield* requireSession
       const token = findToken(session, tokenKeyFor(config, session, {}))
       if (token === undefined) {
-        return yield* Effect.fail(
-          new MonoCloudValidationError({ check: "accessToken", detail: "Default token not found" })
-        )
+        return yield* Effect.fail(MonoCloudUsageError.of("accessToken", "Default token not found"))
       }
       if (!grants(token, "openid")) {
-        return yield* Effect.fail(
-          new MonoCloudValidationError({ check: "scope", detail: "Fetching userinfo requires the openid scope" })
-        )
+        return yield* Effect.fail(MonoCloudUsageError.of("scope", "Fetching userinfo requires the openid scope"))
       }
       const userInfo = yield* fetchUserInfo(token.accessToken, session.user.sub)
       yield* (yield* SessionStore).replace(session, yield* sessionWithUserInfo(session, userInfo))

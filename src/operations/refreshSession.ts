@@ -6,7 +6,14 @@
 import * as Effect from "effect/Effect"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
 import { refreshStoredSession } from "../internal/refresh.js"
-import type { MonoCloudRequestError, MonoCloudStorageError, MonoCloudTokenError } from "../MonoCloudError.js"
+import type {
+  Because,
+  MonoCloudNotSignedInError,
+  MonoCloudRequestError,
+  MonoCloudStorageError,
+  MonoCloudTokenError,
+  MonoCloudUsageError
+} from "../MonoCloudError.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { InFlight } from "../services/InFlight.js"
@@ -45,7 +52,12 @@ export interface RefreshOptions {
  * @since 0.1.0
  * @category errors
  */
-export type RefreshSessionError = MonoCloudRequestError | MonoCloudStorageError | MonoCloudTokenError
+export type RefreshSessionError =
+  | MonoCloudRequestError
+  | MonoCloudTokenError
+  | MonoCloudStorageError
+  | MonoCloudNotSignedInError
+  | Because<MonoCloudUsageError, "refreshToken" | "onSessionCreating">
 
 /**
  * The services `refreshSession` needs; `MonoCloud.layer(options)` provides them all.

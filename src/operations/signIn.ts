@@ -19,7 +19,13 @@ import type { OidcHttp } from "../services/OidcHttp.js"
 import type { Discovery } from "../services/Discovery.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import type { SessionStore } from "../services/SessionStore.js"
-import type { MonoCloudError } from "../MonoCloudError.js"
+import type {
+  Because,
+  MonoCloudRequestError,
+  MonoCloudStorageError,
+  MonoCloudTokenError,
+  MonoCloudUsageError
+} from "../MonoCloudError.js"
 import { spanned } from "../util/tracing.js"
 
 /**
@@ -105,7 +111,12 @@ const popupSignIn = (options: SignInOptions) =>
  * @since 0.1.0
  * @category errors
  */
-export type SignInError = MonoCloudError
+export type SignInError =
+  | MonoCloudRequestError
+  | MonoCloudTokenError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  | Because<MonoCloudUsageError, "returnUrl" | "onSessionCreating">
 
 /**
  * The services `signIn` needs; `MonoCloud.layer(options)` provides them all.

@@ -19,7 +19,17 @@ import type { Crypto } from "../services/Crypto.js"
 import type { OidcHttp } from "../services/OidcHttp.js"
 import type { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
-import type { MonoCloudError, MonoCloudOPError } from "../MonoCloudError.js"
+import type {
+  Because,
+  MonoCloudError,
+  MonoCloudJsError,
+  MonoCloudNotSignedInError,
+  MonoCloudOPError,
+  MonoCloudRequestError,
+  MonoCloudStorageError,
+  MonoCloudTokenError,
+  MonoCloudUsageError
+} from "../MonoCloudError.js"
 import { refreshStoredSession } from "../internal/refresh.js"
 import type { RefreshLock } from "../services/RefreshLock.js"
 import { spanned } from "../util/tracing.js"
@@ -61,7 +71,14 @@ export interface SignInSilentOptions {
  * @since 0.1.0
  * @category errors
  */
-export type SignInSilentError = MonoCloudError
+export type SignInSilentError =
+  | MonoCloudRequestError
+  | MonoCloudTokenError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  /** `refreshToken` and `MonoCloudNotSignedInError` with `fallBackToRefreshToken`, when another tab signs out or drops the refresh token meanwhile. */
+  | Because<MonoCloudUsageError, "onSessionCreating" | "refreshToken">
+  | MonoCloudNotSignedInError
 
 /**
  * The services `signInSilent` needs; `MonoCloud.layer(options)` provides them all.
@@ -92,7 +109,7 @@ const needsTheUser = (error: MonoCloudError): error is MonoCloudOPError =>
  * does not finish within `silentTimeout`; the keys are fetched while the frame runs. Concurrent calls
  * with the same options share one iframe. The answer is stored only over the session the call
  * started from: after a sign-out or another sign-in meanwhile it fails with
- * `MonoCloudValidationError` (`sessionChanged`). On failure the stored session is untouched. With
+ * `MonoCloudStorageError` (`Changed`). On failure the stored session is untouched. With
  * `fallBackToRefreshToken`, a `login_required` or `interaction_required` answer is followed by the
  * refresh grant when the session has a refresh token.
  *

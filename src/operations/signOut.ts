@@ -21,7 +21,7 @@ import { closeOnFailure, PopupTransport } from "../services/PopupWindow.js"
 import { SessionBroadcast } from "../services/SessionBroadcast.js"
 import { SessionStore } from "../services/SessionStore.js"
 import { TransactionStore } from "../services/TransactionStore.js"
-import type { MonoCloudRequestError, MonoCloudStorageError } from "../MonoCloudError.js"
+import type { Because, MonoCloudRequestError, MonoCloudStorageError, MonoCloudUsageError } from "../MonoCloudError.js"
 import { spanned } from "../util/tracing.js"
 
 /**
@@ -72,7 +72,7 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
     if (metadata.end_session_endpoint === undefined) {
       return yield* Effect.fail(
         new MonoCloudValidationError({
-          check: "endpoint",
+          reason: "endpoint",
           detail: "The provider does not advertise an end_session endpoint"
         })
       )
@@ -101,7 +101,11 @@ const endSessionRequest = (options: SignOutOptions, mode: InteractionMode) =>
  * @since 0.1.0
  * @category errors
  */
-export type SignOutError = MonoCloudRequestError | MonoCloudJsError | MonoCloudStorageError
+export type SignOutError =
+  | MonoCloudRequestError
+  | MonoCloudJsError
+  | MonoCloudStorageError
+  | Because<MonoCloudUsageError, "returnUrl" | "postLogoutRedirectUri">
 
 /**
  * The services `signOut` needs; `MonoCloud.layer(options)` provides them all.

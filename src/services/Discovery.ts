@@ -85,13 +85,13 @@ export const make: Effect.Effect<DiscoveryService, never, MonoCloudConfig | Oidc
     const checkMetadata = (document: DiscoveryMetadata) => {
       if (document.issuer !== config.issuer) {
         return Effect.fail(
-          new MonoCloudValidationError({ check: "discovery", detail: "The provider metadata names another issuer" })
+          new MonoCloudValidationError({ reason: "discovery", detail: "The provider metadata names another issuer" })
         )
       }
       const problem = endpointProblem(document, config.issuer, config.allowedEndpointOrigins)
       return problem === undefined
         ? Effect.succeed(document)
-        : Effect.fail(new MonoCloudValidationError({ check: "discovery", detail: problem }))
+        : Effect.fail(new MonoCloudValidationError({ reason: "discovery", detail: problem }))
     }
     const metadata = yield* makeTtlCache(
       remembered(

@@ -11,15 +11,13 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { type FetchFunction, MonoCloudConfig, type MonoCloudLogEntry } from "../MonoCloudConfig.js"
-import type { MonoCloudHttpError } from "../MonoCloudError.js"
+import { MonoCloudHttpError } from "../MonoCloudError.js"
 import {
   type ExecuteRequest,
   logged,
   MAX_RESPONSE_LENGTH,
   type OidcRequest,
   type OidcResponse,
-  tooLarge,
-  transportFailure,
   withinSizeLimit
 } from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
@@ -70,11 +68,12 @@ const readResponse = (request: OidcRequest, response: Response): Effect.Effect<O
   })
   if (Number(response.headers.get("content-length") ?? 0) > MAX_RESPONSE_LENGTH) {
     void response.body?.cancel().catch(() => undefined)
-    return Effect.fail(tooLarge(request, response.status))
+    return Effect.fail(MonoCloudHttpError.of("TooLarge", request, { status: response.status }))
   }
-  return Effect.tryPromise({ try: () => response.text(), catch: transportFailure(request) }).pipe(
-    Effect.flatMap((body) => withinSizeLimit(request, answer(body)))
-  )
+  return Effect.tryPromise({
+    try: () => response.text(),
+    catch: (cause) => MonoCloudHttpError.of("Transport", request, { cause })
+  }).pipe(Effect.flatMap((body) => withinSizeLimit(request, answer(body))))
 }
 
 /**
@@ -92,7 +91,7 @@ export const make = (
     (request) =>
       Effect.tryPromise({
         try: (signal) => fetchFunction(request.url, requestInit(request, signal)),
-        catch: transportFailure(request)
+        catch: (cause) => MonoCloudHttpError.of("Transport", request, { cause })
       }).pipe(
         Effect.flatMap((response) => readResponse(request, response)),
         withTimeout("http", timeoutMillis)

@@ -24,7 +24,8 @@ import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { MonoCloudConfig, type MonoCloudLogEntry } from "../MonoCloudConfig.js"
-import { logged, type OidcRequest, transportFailure, withinSizeLimit } from "../util/oidcRequest.js"
+import { MonoCloudHttpError } from "../MonoCloudError.js"
+import { logged, type OidcRequest, withinSizeLimit } from "../util/oidcRequest.js"
 import { withTimeout } from "../util/timeout.js"
 import { OidcHttp, type OidcHttpService } from "./OidcHttp.js"
 
@@ -59,7 +60,7 @@ export const make = (
           }))
         ),
         // The client error holds the request, form body (tokens) included: keep only its cause.
-        Effect.mapError((error) => transportFailure(request)(error.cause)),
+        Effect.mapError((error) => MonoCloudHttpError.of("Transport", request, { cause: error.cause })),
         Effect.flatMap((response) => withinSizeLimit(request, response)),
         withTimeout("http", timeoutMillis)
       ),

@@ -22,7 +22,7 @@ import type { MonoCloudError } from "../MonoCloudError.js"
  */
 export interface RefreshFailedEvent {
   readonly type: "refreshFailed"
-  readonly errorTag: Exclude<MonoCloudError["_tag"], "MonoCloudJsError">
+  readonly errorTag: Exclude<MonoCloudError["_tag"], "MonoCloudJsError" | "MonoCloudNotSignedInError">
   /** The OAuth `error` of a `MonoCloudOPError`, e.g. `invalid_grant`; absent for the other classes. */
   readonly oauthError?: string
 }
@@ -101,6 +101,7 @@ const refreshErrorTags: ReadonlyArray<unknown> = [
   "MonoCloudOPError",
   "MonoCloudHttpError",
   "MonoCloudValidationError",
+  "MonoCloudUsageError",
   "MonoCloudTokenError",
   "MonoCloudTimeoutError",
   "MonoCloudStorageError"

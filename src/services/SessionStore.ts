@@ -1,6 +1,6 @@
 /**
  * Reads and writes the session in the configured storage, schema-checked both ways. A corrupt or
- * foreign entry is reported as a `MonoCloudValidationError` (`check: "storedData"`) and left in
+ * foreign entry is reported as a `MonoCloudStorageError` (`Corrupt`) and left in
  * place; only a new session or a sign-out replaces it. Writes of this tab run one at a time, so a
  * compare-and-set (`replace`) cannot interleave with a sign-in or sign-out of the same tab.
  *
@@ -14,10 +14,19 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
+import { type Because, MonoCloudStorageError, MonoCloudUsageError } from "../MonoCloudError.js"
 import { MonoCloudSession, StoredSession } from "../schemas/Session.js"
 import { storageEffects } from "../util/storageEffects.js"
 import { MemoryStorage, type IStorage } from "../storage.js"
+
+/**
+ * What a session write fails with besides storage: an `onSessionCreating` hook that left the
+ * session invalid, which is then not stored.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SessionHookError = Because<MonoCloudUsageError, "onSessionCreating">
 
 /**
  * The session persistence service.
@@ -26,19 +35,19 @@ import { MemoryStorage, type IStorage } from "../storage.js"
  * @category models
  */
 export interface SessionStoreService {
-  /** The stored session, `None` when there is none. */
-  readonly get: Effect.Effect<Option.Option<MonoCloudSession>, MonoCloudStorageError | MonoCloudValidationError>
-  /** Stores a new session, whatever is stored now: a sign-in. A session the schema refuses is not stored (`storedData`). */
-  readonly set: (session: MonoCloudSession) => Effect.Effect<void, MonoCloudStorageError | MonoCloudValidationError>
+  /** The stored session, `None` when there is none; a value the SDK did not write fails (`Corrupt`) and stays. */
+  readonly get: Effect.Effect<Option.Option<MonoCloudSession>, MonoCloudStorageError>
+  /** Stores a new session, whatever is stored now: a sign-in. */
+  readonly set: (session: MonoCloudSession) => Effect.Effect<void, MonoCloudStorageError | SessionHookError>
   /**
    * Stores `next` only while the stored session is still `previous` (as read by `get`; `undefined`
    * for none), so a late answer never overwrites a sign-out, a sign-in or another tab's session.
-   * Fails with `MonoCloudValidationError` (`check: "sessionChanged"`) and stores nothing otherwise.
+   * Fails with `MonoCloudStorageError` (`Changed`) and stores nothing otherwise.
    */
   readonly replace: (
     previous: MonoCloudSession | undefined,
     next: MonoCloudSession
-  ) => Effect.Effect<void, MonoCloudStorageError | MonoCloudValidationError>
+  ) => Effect.Effect<void, MonoCloudStorageError | SessionHookError>
   readonly remove: Effect.Effect<void, MonoCloudStorageError>
   /**
    * Calls `listener` whenever another tab writes or removes the stored session (the page's
@@ -63,40 +72,22 @@ export class SessionStore extends Context.Service<SessionStore, SessionStoreServ
 /** Sessions written by the reference SDK are plain JSON of the session, without the envelope. */
 const LegacySession = Schema.fromJsonString(MonoCloudSession)
 
-const decodeStored = (raw: string) =>
+const decodeStored = (key: string, raw: string) =>
   Schema.decodeUnknownEffect(StoredSession)(raw).pipe(
     Effect.map((stored) => stored.session),
     Effect.catch(() => Schema.decodeUnknownEffect(LegacySession)(raw)),
-    Effect.mapError(
-      (cause) =>
-        new MonoCloudValidationError({
-          check: "storedData",
-          detail: "The stored session is not a valid session",
-          cause
-        })
-    )
+    Effect.mapError((cause) => MonoCloudStorageError.corrupt(key, cause))
   )
 
 const encodeStored = (session: MonoCloudSession) =>
   Schema.encodeEffect(StoredSession)({ version: 1, session }).pipe(
-    Effect.mapError(
-      (cause) =>
-        new MonoCloudValidationError({
-          check: "storedData",
-          detail: "The session to store is not valid (see onSessionCreating)",
-          cause
-        })
+    Effect.mapError(() =>
+      MonoCloudUsageError.of("onSessionCreating", "The session to store is not valid: see onSessionCreating")
     )
   )
 
 /** A page restored from the back/forward cache, shown again, or back online may have missed other tabs' writes. */
 const RETURN_EVENTS = ["pageshow", "visibilitychange", "online"] as const
-
-const sessionChanged = () =>
-  new MonoCloudValidationError({
-    check: "sessionChanged",
-    detail: "The session changed meanwhile (sign-in, sign-out or another tab): the answer was not stored"
-  })
 
 /**
  * A session store over an `IStorage`, under the configured key.
@@ -140,6 +131,7 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
       Effect.mapError(
         (error) =>
           new MonoCloudStorageError({
+            reason: "Unavailable",
             operation: error.operation,
             key: error.key,
             cause: error.cause,
@@ -150,7 +142,7 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
   /** Encodes and writes; a session the schema refuses (e.g. an `onSessionCreating` that broke it) is not stored. */
   const keep = (session: MonoCloudSession) => Effect.flatMap(encodeStored(session), (text) => write(session, text))
   const decodeText = (raw: string) =>
-    decodeStored(raw).pipe(Effect.tap((session) => Effect.sync(() => storedText.set(session, raw))))
+    decodeStored(key, raw).pipe(Effect.tap((session) => Effect.sync(() => storedText.set(session, raw))))
   const read = store
     .get(key)
     .pipe(Effect.flatMap((raw) => (raw === null || raw === "" ? Effect.succeedNone : Effect.asSome(decodeText(raw)))))
@@ -178,7 +170,7 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
         Effect.flatMap((raw) => {
           if (previous !== undefined) return Effect.succeed(raw === storedText.get(previous))
           if (raw === null || raw === "") return Effect.succeed(true)
-          return decodeStored(raw).pipe(Effect.match({ onFailure: () => true, onSuccess: () => false }))
+          return decodeStored(key, raw).pipe(Effect.match({ onFailure: () => true, onSuccess: () => false }))
         })
       )
     })
@@ -196,7 +188,7 @@ export const make = (storage: IStorage, key: string): SessionStoreService => {
     replace: (previous, next) =>
       serially(
         Effect.flatMap(isStill(previous), (still) =>
-          still ? keep(next) : Effect.fail<MonoCloudStorageError | MonoCloudValidationError>(sessionChanged())
+          still ? keep(next) : Effect.fail(MonoCloudStorageError.changed(key))
         )
       ),
     remove: serially(

@@ -10,7 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { MonoCloudConfig } from "../MonoCloudConfig.js"
-import { type MonoCloudStorageError, MonoCloudValidationError } from "../MonoCloudError.js"
+import { MonoCloudStorageError } from "../MonoCloudError.js"
 import { AuthTransaction } from "../schemas/Session.js"
 import { storageEffects } from "../util/storageEffects.js"
 import { MemoryStorage, SessionStorage, type IStorage } from "../storage.js"
@@ -24,9 +24,7 @@ import { MemoryStorage, SessionStorage, type IStorage } from "../storage.js"
 export interface TransactionStoreService {
   readonly save: (transaction: AuthTransaction) => Effect.Effect<void, MonoCloudStorageError>
   /** Reads and removes the transaction for `state`; `None` when there is none. */
-  readonly take: (
-    state: string
-  ) => Effect.Effect<Option.Option<AuthTransaction>, MonoCloudStorageError | MonoCloudValidationError>
+  readonly take: (state: string) => Effect.Effect<Option.Option<AuthTransaction>, MonoCloudStorageError>
 }
 
 /**
@@ -59,14 +57,7 @@ export const make = (storage: IStorage, prefix: string): TransactionStoreService
             ? Effect.succeedNone
             : Schema.decodeUnknownEffect(StoredTransaction)(raw).pipe(
                 Effect.asSome,
-                Effect.mapError(
-                  (cause) =>
-                    new MonoCloudValidationError({
-                      check: "storedData",
-                      detail: "The stored sign-in transaction is corrupt",
-                      cause
-                    })
-                )
+                Effect.mapError((cause) => MonoCloudStorageError.corrupt(prefix + state, cause))
               )
         )
       )

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { MonoCloudHttpError, MonoCloudOPError, type MonoCloudTimeoutError } from "../MonoCloudError.js"
-import { type ExecuteRequest, type OidcRequest, type OidcResponse, urlForErrors } from "./oidcRequest.js"
+import type { ExecuteRequest, OidcRequest, OidcResponse } from "./oidcRequest.js"
 import { OAuthErrorBody } from "../schemas/TokenResponse.js"
 import { parseChallenge } from "./bearerChallenge.js"
 
@@ -22,15 +22,6 @@ const ERROR_BODY_ENDPOINTS: ReadonlySet<OidcRequest["endpoint"]> = new Set(["tok
 
 const decodeOAuthError = Schema.decodeUnknownResult(Schema.fromJsonString(OAuthErrorBody))
 
-const opError = (body: OAuthErrorBody, status: number, endpoint: OidcRequest["endpoint"]) =>
-  new MonoCloudOPError({
-    error: body.error,
-    errorDescription: body.error_description,
-    errorUri: body.error_uri,
-    status,
-    endpoint
-  })
-
 /**
  * Decodes the body of a response that should have `expectedStatus`, or maps it to the SDK error
  * that says what went wrong.
@@ -41,29 +32,30 @@ export const decodeEndpointResponse = <A>(
   schema: Schema.Decoder<A>,
   expectedStatus = 200
 ): Effect.Effect<A, MonoCloudOPError | MonoCloudHttpError> => {
-  const url = urlForErrors(request.url)
   if (response.status === expectedStatus) {
     return Schema.decodeUnknownEffect(Schema.fromJsonString(schema))(response.body).pipe(
       // No cause: the schema's report quotes the body, and a body that fails to decode may still hold tokens.
-      Effect.mapError(
-        () => new MonoCloudHttpError({ reason: "Decode", endpoint: request.endpoint, url, status: response.status })
-      )
+      Effect.mapError(() => MonoCloudHttpError.of("Decode", request, { status: response.status }))
     )
   }
   if (response.status >= 400 && response.status < 500) {
     const body = ERROR_BODY_ENDPOINTS.has(request.endpoint) ? decodeOAuthError(response.body) : undefined
     if (body !== undefined && Result.isSuccess(body)) {
-      return Effect.fail(opError(body.success, response.status, request.endpoint))
+      return Effect.fail(
+        MonoCloudOPError.fromParameters(body.success, { endpoint: request.endpoint, status: response.status })
+      )
     }
     const challenge =
       request.endpoint === "userinfo" || ERROR_BODY_ENDPOINTS.has(request.endpoint)
         ? parseChallenge(response.headers["www-authenticate"])
         : undefined
-    if (challenge !== undefined) return Effect.fail(opError(challenge, response.status, request.endpoint))
+    if (challenge !== undefined) {
+      return Effect.fail(
+        MonoCloudOPError.fromParameters(challenge, { endpoint: request.endpoint, status: response.status })
+      )
+    }
   }
-  return Effect.fail(
-    new MonoCloudHttpError({ reason: "StatusCode", endpoint: request.endpoint, url, status: response.status })
-  )
+  return Effect.fail(MonoCloudHttpError.of("StatusCode", request, { status: response.status }))
 }
 
 /** Sends a request through the HTTP seam and decodes its response with {@link decodeEndpointResponse}. */

@@ -36,24 +36,21 @@ export type MonoCloudLogEntry =
   | {
       readonly event: "silentFailed"
       readonly error: MonoCloudError["_tag"]
-      /** The OAuth `error`, the failed `check`, or the `reason`/`operation` of the error. */
+      /** The OAuth `error`, the `reason`, or what timed out (`operation`), of the error. */
       readonly reason: string
     }
   | { readonly event: "callbackHandedOn" }
 
-/** What an SDK error says went wrong in one word: its OAuth `error`, `check`, `reason` or `operation`. */
+/** What an SDK error says went wrong in one word: its OAuth `error`, its `reason`, or what timed out. */
 export const reasonOf = (error: MonoCloudError): string => {
   switch (error._tag) {
     case "MonoCloudOPError":
       return error.error
-    case "MonoCloudValidationError":
-    case "MonoCloudTokenError":
-      return error.check
-    case "MonoCloudHttpError":
-    case "MonoCloudJsError":
-      return error.reason
+    case "MonoCloudNotSignedInError":
+      return "notSignedIn"
     case "MonoCloudTimeoutError":
-    case "MonoCloudStorageError":
       return error.operation
+    default:
+      return error.reason
   }
 }

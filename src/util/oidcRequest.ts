@@ -8,9 +8,9 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { MonoCloudLogEntry } from "./logEntry.js"
 import { spanned, Tracing } from "./tracing.js"
-import { MonoCloudHttpError, type MonoCloudTimeoutError, type OidcEndpoint } from "../MonoCloudError.js"
+import { MonoCloudHttpError, type MonoCloudTimeoutError, type OidcEndpoint, urlForErrors } from "../MonoCloudError.js"
 
-export type { OidcEndpoint } from "../MonoCloudError.js"
+export { type OidcEndpoint, urlForErrors } from "../MonoCloudError.js"
 
 /**
  * A request to an endpoint: a GET, or a POST of an `application/x-www-form-urlencoded` body.
@@ -47,14 +47,6 @@ export interface OidcResponse {
 export type ExecuteRequest = (
   request: OidcRequest
 ) => Effect.Effect<OidcResponse, MonoCloudHttpError | MonoCloudTimeoutError>
-
-/**
- * The URL without query or fragment, safe for error messages.
- *
- * @since 0.1.0
- * @category utils
- */
-export const urlForErrors = (url: string): string => url.split(/[?#]/, 1)[0] ?? ""
 
 /**
  * `execute` that reports each round trip to `log` (endpoint, method, URL without query or
@@ -110,27 +102,6 @@ export const logged =
 export const MAX_RESPONSE_LENGTH = 1_000_000
 
 /**
- * The error for a request that got no answer: only the underlying network error is kept, never
- * the request (its form body holds codes and tokens), and the URL without its query.
- *
- * @since 0.1.0
- * @category utils
- */
-export const transportFailure =
-  (request: OidcRequest) =>
-  (cause: unknown): MonoCloudHttpError =>
-    new MonoCloudHttpError({ reason: "Transport", endpoint: request.endpoint, url: urlForErrors(request.url), cause })
-
-/**
- * The error for a response to `request` whose body is over {@link MAX_RESPONSE_LENGTH}.
- *
- * @since 0.1.0
- * @category utils
- */
-export const tooLarge = (request: OidcRequest, status: number): MonoCloudHttpError =>
-  new MonoCloudHttpError({ reason: "TooLarge", endpoint: request.endpoint, url: urlForErrors(request.url), status })
-
-/**
  * The response for `request`, or a `MonoCloudHttpError` (reason `TooLarge`) when its body is over
  * {@link MAX_RESPONSE_LENGTH}.
  *
@@ -143,4 +114,4 @@ export const withinSizeLimit = (
 ): Effect.Effect<OidcResponse, MonoCloudHttpError> =>
   response.body.length <= MAX_RESPONSE_LENGTH
     ? Effect.succeed(response)
-    : Effect.fail(tooLarge(request, response.status))
+    : Effect.fail(MonoCloudHttpError.of("TooLarge", request, { status: response.status }))

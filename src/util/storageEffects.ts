@@ -15,7 +15,7 @@ export interface StorageEffects {
 /** Wraps an `IStorage` so each call is an Effect with a typed failure. */
 export const storageEffects = (storage: IStorage): StorageEffects => {
   const call = <A>(operation: MonoCloudStorageError["operation"], key: string, run: () => Promise<A>) =>
-    Effect.tryPromise({ try: run, catch: (cause) => new MonoCloudStorageError({ operation, key, cause }) })
+    Effect.tryPromise({ try: run, catch: (cause) => MonoCloudStorageError.unavailable(operation, key, cause) })
   return {
     get: (key) => call("get", key, () => storage.getItem(key)),
     set: (key, value) => call("set", key, () => storage.setItem(key, value)),

@@ -22,7 +22,8 @@
 // The prose is checked too where it spells out an operation's error or requirement type: after
 // an alias of the Effect entry (`SignInError`, `SignInRequirements`, ...), a list of backticked
 // error classes or services (`MonoCloudOPError | MonoCloudHttpError`, or `Crypto`, `Discovery`
-// and `OidcHttp`; "server errors" stands for the four of docs/effect.md) is a claim that the alias
+// and `OidcHttp`; "server errors" stands for the four of docs/effect.md; a class narrowed to some
+// reasons is spelled as its type, `Because<MonoCloudUsageError, "returnUrl">`) is a claim that the alias
 // is exactly that union. Each claim becomes one line of `.tmp/docs-examples/api-claims.ts`, with
 // the page and line it comes from in a comment; a wrong list fails there with "Type 'true' is not
 // assignable to type 'false'". An alias followed by anything else (a sentence, another name) is no
@@ -56,6 +57,8 @@ const claimTypes = new Map([
     "MonoCloudHttpError",
     "MonoCloudTimeoutError",
     "MonoCloudValidationError",
+    "MonoCloudUsageError",
+    "MonoCloudNotSignedInError",
     "MonoCloudTokenError",
     "MonoCloudJsError",
     "MonoCloudStorageError",
@@ -75,6 +78,17 @@ const claimTypes = new Map([
   ].map((name) => [name, `M.${name}.${name}`]),
   ["PopupTransport", "M.PopupWindow.PopupTransport"]
 ])
+/** An error class narrowed to some reasons, spelled as the type is: `Because<MonoCloudUsageError, "returnUrl" | "scope">`. */
+const narrowed = /^Because<(\w+), ("\w+"(?: \| "\w+")*)>$/
+
+/** The type a listed name stands for, or `undefined` when it is none a claim may list. */
+const claimType = (name) => {
+  const because = narrowed.exec(name)
+  if (because === null) return claimTypes.get(name)
+  const error = claimTypes.get(because[1])
+  return error === undefined ? undefined : `M.Because<${error}, ${because[2]}>`
+}
+
 const serverErrors = ["MonoCloudOPError", "MonoCloudHttpError", "MonoCloudTimeoutError", "MonoCloudValidationError"]
 
 /** README.md, then every Markdown file under docs/, in a stable order. */
@@ -173,14 +187,12 @@ const aliasClaims = (text) => {
       const at = offset
       offset += piece.length + 1
       if (i % 2 === 1) {
-        const names = piece
-          .replaceAll("\\|", "|")
-          .split("|")
-          .map((name) => name.trim())
+        const unescaped = piece.replaceAll("\\|", "|")
+        const names = narrowed.test(unescaped) ? [unescaped] : unescaped.split("|").map((name) => name.trim())
         if (names.length === 1 && aliases.has(names[0])) {
           finish()
           current = { alias: names[0], names: [], line: unit.lineAt(at) }
-        } else if (current !== null && names.every((name) => claimTypes.has(name))) {
+        } else if (current !== null && names.every((name) => claimType(name) !== undefined)) {
           current.names.push(...names)
         } else finish()
       } else if (current !== null) {
@@ -227,7 +239,7 @@ for (const file of await markdownFiles()) {
 }
 
 const claimLines = claims.map(({ alias, names, page, line }, i) => {
-  const union = [...new Set(names)].map((name) => claimTypes.get(name)).join(" | ")
+  const union = [...new Set(names)].map(claimType).join(" | ")
   return `// ${page}:${line}\nexport const claim${i + 1}: Same<M.${alias}, ${union}> = true`
 })
 await writeFile(

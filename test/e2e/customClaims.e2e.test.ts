@@ -25,7 +25,7 @@ describe("typed custom claims", () => {
     const refused = await attempt(page, () => window.client!.getSession())
     expect(refused.ok ? undefined : refused.error).toMatchObject({
       name: "MonoCloudValidationError",
-      fields: { check: "userClaims" }
+      fields: { reason: "userClaims" }
     })
     // the session stays stored, with the provider's claims, and its tokens still work
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("mc.session.spa") ?? "null"))

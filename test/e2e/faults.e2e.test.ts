@@ -28,7 +28,7 @@ type FaultSpec = Omit<Fault, "path">
 const verdict = (outcome: Outcome<unknown>): string => {
   if (outcome.ok) return "ok"
   const { name, fields } = outcome.error
-  const detail = fields["reason"] ?? fields["operation"] ?? fields["error"] ?? fields["check"]
+  const detail = fields["reason"] ?? fields["operation"] ?? fields["error"]
   return detail === undefined ? name : `${name} ${String(detail)}`
 }
 

@@ -39,8 +39,10 @@ describe("a late answer", () => {
     await call(page, () => window.client!.signOut({ federatedSignOut: false }))
     held.open()
     const outcome = await page.evaluate(() => window.pending)
-    expect(outcome).toMatchObject({ ok: false, error: { name: "MonoCloudValidationError" } })
-    expect(outcome).toMatchObject({ error: { fields: { check: "sessionChanged" } } })
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { name: "MonoCloudStorageError", fields: { reason: "Changed" } }
+    })
     expect(tokenRequestsSince(stack.op, since, "refresh_token")).toEqual([expect.objectContaining({ ok: true })])
     expect(await getSession(page)).toBeUndefined()
     expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBeNull()
@@ -63,7 +65,10 @@ describe("a late answer", () => {
     const storedSecond = await other.evaluate((key) => localStorage.getItem(key), SESSION_KEY)
     held.open()
     const outcome = await page.evaluate(() => window.pending)
-    expect(outcome).toMatchObject({ ok: false, error: { fields: { check: "sessionChanged" } } })
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { name: "MonoCloudStorageError", fields: { reason: "Changed" } }
+    })
     expect(await other.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBe(storedSecond)
     expect((await getSession(page))?.user.sub).toBe(second.user.sub)
     expect((await getSession(other))?.user.sub).toBe(second.user.sub)
@@ -119,7 +124,7 @@ describe("a silent answer for another user", () => {
     const unhinted = await attempt(page, () => window.client!.signInSilent({ idTokenHint: "" }))
     expect(unhinted).toMatchObject({
       ok: false,
-      error: { name: "MonoCloudValidationError", fields: { check: "subject" } }
+      error: { name: "MonoCloudValidationError", fields: { reason: "subject" } }
     })
     expect(await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY)).toBe(storedFirst)
     expect((await getSession(page))?.user.sub).toBe(first.user.sub)

@@ -65,12 +65,12 @@ describe("package entries", () => {
     const script = `
       const { MonoCloudWebJSClient } = require("@monocloud/auth-web-js")
       const client = new MonoCloudWebJSClient({ tenantDomain: "acme.example.com", clientId: "c", appUrl: "https://app.example.com" })
-      const outcome = (promise) => promise.then((value) => String(value), (error) => error._tag + ":" + (error.check ?? error.reason))
+      const outcome = (promise) => promise.then((value) => String(value), (error) => error._tag + (error.reason === undefined ? "" : ":" + error.reason))
       Promise.all([outcome(client.getSession()), outcome(client.getTokens()), outcome(client.signIn())]).then(
         (outcomes) => { console.log(outcomes.join(" ")); return client.dispose() }
       )
     `
-    expect(runNode(["-e", script])).toBe("undefined MonoCloudValidationError:session MonoCloudJsError:NoBrowser")
+    expect(runNode(["-e", script])).toBe("undefined MonoCloudNotSignedInError MonoCloudJsError:NoBrowser")
   })
 
   it("keeps internals private", () => {

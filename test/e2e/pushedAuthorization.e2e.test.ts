@@ -83,14 +83,14 @@ describe("pushed authorization requests", () => {
     })
   })
 
-  it("a client requiring signed request objects is refused with check requestObject, and the page stays", async () => {
+  it("a client requiring signed request objects is refused with reason requestObject, and the page stays", async () => {
     const { page } = await stack.open({ clientId: "spa-jar", pushedAuthorizationRequests: true })
     const before = page.url()
     const outcome = await attempt(page, () => window.client!.signIn())
     expect(outcome.ok).toBe(false)
     expect(outcome.ok ? undefined : outcome.error).toMatchObject({
       name: "MonoCloudValidationError",
-      fields: { check: "requestObject" }
+      fields: { reason: "requestObject" }
     })
     expect(page.url()).toBe(before)
     expect(await call(page, () => window.client!.getSession())).toBeUndefined()

@@ -50,8 +50,8 @@ describe("redirect sign-in", () => {
     const { page, logs } = await stack.open()
     const refused = await attempt(page, () => window.client!.signIn({ returnUrl: "https://elsewhere.example/" }))
     expect(refused.ok ? "navigated" : refused.error).toMatchObject({
-      name: "MonoCloudValidationError",
-      fields: { check: "returnUrl" }
+      name: "MonoCloudUsageError",
+      fields: { reason: "returnUrl" }
     })
     expect(page.url()).toBe(stack.app.url("/"))
 

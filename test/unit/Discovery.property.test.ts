@@ -216,7 +216,7 @@ describe("Discovery (property)", () => {
         }
         expect(error).toBeInstanceOf(MonoCloudValidationError)
         if (!(error instanceof MonoCloudValidationError)) return
-        expect(error.check).toBe("discovery")
+        expect(error.reason).toBe("discovery")
         const decoded = Schema.decodeUnknownSync(Schema.fromJsonString(DiscoveryMetadata))(text)
         if (decoded.issuer !== config.issuer) {
           expect(error.detail).toBe("The provider metadata names another issuer")
@@ -256,7 +256,7 @@ describe("Discovery (property)", () => {
         } else {
           expect(result).toMatchObject({
             _tag: "Failure",
-            error: { _tag: "MonoCloudValidationError", check: "discovery" }
+            error: { _tag: "MonoCloudValidationError", reason: "discovery" }
           })
           if (result._tag === "Failure") expect(result.error.message).toContain(`metadata's ${member} `)
         }

@@ -75,7 +75,7 @@ describe("Discovery", () => {
       server.expect("discovery", { json: { ...server.metadata, issuer: "https://evil.example.test" } })
       const discovery = yield* discoveryOf(server)
       const error = yield* failsWith(discovery.metadata, "MonoCloudValidationError")
-      expect(error.check).toBe("discovery")
+      expect(error.reason).toBe("discovery")
       expect((yield* discovery.metadata).issuer).toBe(server.issuer)
       expect(server.requestsTo("discovery")).toHaveLength(2)
     })
@@ -86,7 +86,7 @@ describe("Discovery", () => {
       const server = yield* scriptedServer()
       server.expect("discovery", { json: { ...server.metadata, issuer: `${server.issuer}/` } })
       const error = yield* failsWith((yield* discoveryOf(server)).metadata, "MonoCloudValidationError")
-      expect(error.check).toBe("discovery")
+      expect(error.reason).toBe("discovery")
     })
   )
 
@@ -192,7 +192,7 @@ describe("Discovery", () => {
           ["revocation_endpoint", "http://op.example.test/revoke"]
         ] as const) {
           const error = yield* refusal({ [member]: value })
-          expect(error.check).toBe("discovery")
+          expect(error.reason).toBe("discovery")
           expect(error.message).toContain(member)
           expect(error.message).toContain("https")
         }
@@ -203,7 +203,7 @@ describe("Discovery", () => {
       Effect.gen(function* () {
         const elsewhere = { token_endpoint: "https://collector.example/token" }
         const error = yield* refusal(elsewhere)
-        expect(error.check).toBe("discovery")
+        expect(error.reason).toBe("discovery")
         expect(error.message).toContain("token_endpoint")
         expect(error.message).toContain("origin")
         const server = yield* scriptedServer({ metadata: elsewhere })

@@ -1,13 +1,13 @@
 /**
  * Property tests of the option checks (`resolveConfig`, `src/MonoCloudConfig.ts`): arbitrary option
  * objects (NaN, infinities, negative numbers, any string) give a configuration that keeps every
- * promise the SDK relies on, or a `MonoCloudValidationError` with check `options`, never a throw.
+ * promise the SDK relies on, or a `MonoCloudUsageError` with reason `options`, never a throw.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
 import { type MonoCloudWebJSClientOptions, resolveConfig } from "../../src/MonoCloudConfig.js"
-import { MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { MonoCloudUsageError } from "../../src/MonoCloudError.js"
 import {
   anyNumber,
   anyString,
@@ -110,13 +110,13 @@ const typedOptions = Arbitrary.map(
   }
 )
 
-/** Success, or a `MonoCloudValidationError` with check `options`: never a throw. */
+/** Success, or a `MonoCloudUsageError` with reason `options`: never a throw. */
 const typedOutcome = (options: MonoCloudWebJSClientOptions) =>
   Effect.gen(function* () {
     const result = yield* outcome(() => resolveConfig(options))
     if (result._tag === "Failure") {
-      expect(result.error).toBeInstanceOf(MonoCloudValidationError)
-      expect(result.error).toMatchObject({ check: "options" })
+      expect(result.error).toBeInstanceOf(MonoCloudUsageError)
+      expect(result.error).toMatchObject({ _tag: "MonoCloudUsageError", reason: "options" })
     }
   })
 
@@ -152,8 +152,8 @@ describe("resolveConfig (property)", () => {
       Effect.gen(function* () {
         const result = yield* outcome(() => resolveConfig(options))
         if (result._tag === "Failure") {
-          expect(result.error).toBeInstanceOf(MonoCloudValidationError)
-          expect(result.error).toMatchObject({ check: "options" })
+          expect(result.error).toBeInstanceOf(MonoCloudUsageError)
+          expect(result.error).toMatchObject({ _tag: "MonoCloudUsageError", reason: "options" })
           return
         }
         const config = result.value

@@ -20,8 +20,8 @@ const resolve = (options: Partial<MonoCloudWebJSClientOptions> = {}) => resolveC
 const rejects = (options: Partial<MonoCloudWebJSClientOptions>, mentions: string) =>
   Effect.gen(function* () {
     const error = yield* Effect.flip(resolve(options))
-    expect(error._tag).toBe("MonoCloudValidationError")
-    expect(error.check).toBe("options")
+    expect(error._tag).toBe("MonoCloudUsageError")
+    expect(error.reason).toBe("options")
     expect(error.detail).toContain(mentions)
   })
 

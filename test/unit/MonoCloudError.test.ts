@@ -10,11 +10,13 @@ const samples = [
     url: "https://op.example/token",
     status: 502
   }),
-  new Errors.MonoCloudValidationError({ check: "state", detail: "The callback state does not match" }),
-  new Errors.MonoCloudTokenError({ check: "signature", detail: "The ID token signature is invalid" }),
+  new Errors.MonoCloudValidationError({ reason: "state", detail: "The callback state does not match" }),
+  new Errors.MonoCloudTokenError({ reason: "signature", detail: "The ID token signature is invalid" }),
   new Errors.MonoCloudJsError({ reason: "PopupBlocked", detail: "Could not open popup" }),
   new Errors.MonoCloudTimeoutError({ operation: "iframe", timeoutMillis: 10_000 }),
-  new Errors.MonoCloudStorageError({ operation: "set", key: "mc.session.app" })
+  new Errors.MonoCloudStorageError({ reason: "Unavailable", operation: "set", key: "mc.session.app" }),
+  new Errors.MonoCloudUsageError({ reason: "returnUrl", detail: "The return URL must be on the app's own origin" }),
+  new Errors.MonoCloudNotSignedInError({})
 ] as const
 
 describe("MonoCloudError", () => {
@@ -38,7 +40,9 @@ describe("MonoCloudError", () => {
       Errors.isMonoCloudTokenError,
       Errors.isMonoCloudJsError,
       Errors.isMonoCloudTimeoutError,
-      Errors.isMonoCloudStorageError
+      Errors.isMonoCloudStorageError,
+      Errors.isMonoCloudUsageError,
+      Errors.isMonoCloudNotSignedInError
     ]
     guards.forEach((guard, i) => {
       samples.forEach((error, j) => expect(guard(error)).toBe(i === j))
@@ -59,6 +63,44 @@ describe("MonoCloudError", () => {
     expect(samples[0].message).toBe("login_required: End-User authentication is required")
     expect(samples[1].message).toBe("The token request to https://op.example/token returned unexpected status 502")
     expect(samples[5].message).toContain("10000 ms")
+    expect(samples[8].message).toBe("There is no session: sign in first")
+  })
+
+  it("the static constructors translate lower-level failures, keeping secrets out", () => {
+    const request = { endpoint: "token", url: "https://op.example/token?code=secret-code#frag" } as const
+    const transport = Errors.MonoCloudHttpError.of("Transport", request, { cause: new TypeError("Failed to fetch") })
+    expect(transport).toMatchObject({ reason: "Transport", endpoint: "token", url: "https://op.example/token" })
+    expect(transport.message).not.toContain("secret-code")
+    expect(Errors.MonoCloudHttpError.of("StatusCode", request, { status: 502 }).status).toBe(502)
+    const refused = Errors.MonoCloudOPError.fromParameters(
+      { error: "invalid_grant", error_description: "revoked", error_uri: "https://op.example/e" },
+      { endpoint: "token", status: 400 }
+    )
+    expect(refused).toMatchObject({
+      error: "invalid_grant",
+      errorDescription: "revoked",
+      errorUri: "https://op.example/e",
+      endpoint: "token",
+      status: 400
+    })
+    expect(Errors.MonoCloudOPError.fromParameters({ error: "access_denied" })).toMatchObject({
+      endpoint: undefined,
+      status: undefined
+    })
+    const thrown = new DOMException("full", "QuotaExceededError")
+    expect(Errors.MonoCloudStorageError.unavailable("set", "mc.session.app", thrown)).toMatchObject({
+      reason: "Unavailable",
+      operation: "set",
+      cause: thrown
+    })
+    expect(Errors.MonoCloudStorageError.corrupt("mc.session.app").message).toBe(
+      "The value stored at mc.session.app is not one the SDK wrote"
+    )
+    expect(Errors.MonoCloudStorageError.changed("mc.session.app")).toMatchObject({
+      reason: "Changed",
+      operation: "set"
+    })
+    expect(Errors.MonoCloudUsageError.of("scope", "Fetching userinfo requires the openid scope").reason).toBe("scope")
   })
 
   it.effect("catchTag selects by class name", () =>

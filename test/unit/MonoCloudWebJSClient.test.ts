@@ -4,7 +4,7 @@
  * themselves, and popup flows open their window synchronously. `dispose` is in `onSessionChange.test.ts`.
  */
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
-import { MonoCloudOPError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { MonoCloudNotSignedInError, MonoCloudOPError } from "../../src/MonoCloudError.js"
 import * as Effect from "effect/Effect"
 import { authorizeResponder } from "../../src/testing/providerResponses.js"
 import { APP_URL, makeServer, makeTestClient, signedInClient } from "./support/engine.js"
@@ -48,9 +48,8 @@ describe("MonoCloudWebJSClient (promise shell)", () => {
     expect(refused).toBeInstanceOf(Error)
     expect(refused.message).toBe("invalid_grant: revoked")
     await client.signOut({ federatedSignOut: false })
-    const noSession = await rejectsWith(client.getTokens(), "MonoCloudValidationError")
-    expect(noSession).toBeInstanceOf(MonoCloudValidationError)
-    expect(noSession.check).toBe("session")
+    const noSession = await rejectsWith(client.getTokens(), "MonoCloudNotSignedInError")
+    expect(noSession).toBeInstanceOf(MonoCloudNotSignedInError)
   })
 
   it("opens the sign-in and sign-out popups synchronously, inside the caller's click", async () => {

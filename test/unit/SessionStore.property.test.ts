@@ -1,6 +1,6 @@
 /**
  * Property tests of the stored-session reader (`src/services/SessionStore.ts`): whatever text the
- * storage holds, `get` gives no session, a valid session or a `storedData` validation error, and
+ * storage holds, `get` gives no session, a valid session or a `Corrupt` storage error, and
  * never deletes or rewrites what is stored.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -8,7 +8,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { MonoCloudStorageError } from "../../src/MonoCloudError.js"
 import { MonoCloudSession, StoredSession } from "../../src/schemas/Session.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
 import { MemoryStorage } from "../../src/storage.js"
@@ -66,7 +66,7 @@ const readsBackEqual = (session: MonoCloudSession) =>
 
 describe("SessionStore (property)", () => {
   it.effect.prop(
-    "any stored text reads as no session, a valid session or a storedData error, and is left as it was",
+    "any stored text reads as no session, a valid session or a Corrupt storage error, and is left as it was",
     [storedText],
     ([text]) =>
       Effect.gen(function* () {
@@ -88,8 +88,8 @@ describe("SessionStore (property)", () => {
           return
         }
         expect(Option.isNone(valid)).toBe(true)
-        expect(first.error).toBeInstanceOf(MonoCloudValidationError)
-        expect(first.error).toMatchObject({ check: "storedData" })
+        expect(first.error).toBeInstanceOf(MonoCloudStorageError)
+        expect(first.error).toMatchObject({ _tag: "MonoCloudStorageError", reason: "Corrupt" })
       }),
     runs(300)
   )

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import { MonoCloudStorageError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { MonoCloudStorageError, MonoCloudUsageError } from "../../src/MonoCloudError.js"
 import type { MonoCloudSession } from "../../src/schemas/Session.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
 import type { IStorage } from "../../src/storage.js"
@@ -34,14 +34,14 @@ for (const backend of storageBackends) {
       })
     )
 
-    it.effect("reports a corrupt entry as storedData and leaves it in place", () =>
+    it.effect("reports a corrupt entry as Corrupt and leaves it in place", () =>
       Effect.gen(function* () {
         const { storage, store } = storeOver()
         for (const corrupt of ["{", "[]", JSON.stringify({ version: 2, session: session("x") }), '{"user":{}}']) {
           yield* Effect.promise(() => storage.setItem(KEY, corrupt))
           const error = yield* Effect.flip(store.get)
-          expect(error).toBeInstanceOf(MonoCloudValidationError)
-          expect(error).toMatchObject({ check: "storedData" })
+          expect(error).toBeInstanceOf(MonoCloudStorageError)
+          expect(error).toMatchObject({ _tag: "MonoCloudStorageError", reason: "Corrupt" })
           expect(yield* stored(storage)).toBe(corrupt)
         }
       })
@@ -56,20 +56,22 @@ for (const backend of storageBackends) {
         expect(Option.getOrThrow(yield* store.get).refreshToken).toBe("rotated")
         // `read` is no longer what is stored: a second answer based on it is refused
         const refused = yield* Effect.flip(store.replace(read, session("user-1", "stale")))
-        expect(refused).toMatchObject({ check: "sessionChanged" })
+        expect(refused).toMatchObject({ _tag: "MonoCloudStorageError", reason: "Changed" })
         // another tab writes another user's session: refused, that session kept byte for byte
         const current = Option.getOrThrow(yield* store.get)
         const otherTab = JSON.stringify({ version: 1, session: session("user-2") })
         yield* Effect.promise(() => storage.setItem(KEY, otherTab))
         expect(yield* Effect.flip(store.replace(current, session("user-1", "late")))).toMatchObject({
-          check: "sessionChanged"
+          _tag: "MonoCloudStorageError",
+          reason: "Changed"
         })
         expect(yield* stored(storage)).toBe(otherTab)
         // a sign-out: refused, nothing resurrected
         const afterOtherTab = Option.getOrThrow(yield* store.get)
         yield* store.remove
         expect(yield* Effect.flip(store.replace(afterOtherTab, session("user-2", "late")))).toMatchObject({
-          check: "sessionChanged"
+          _tag: "MonoCloudStorageError",
+          reason: "Changed"
         })
         expect(yield* stored(storage)).toBeNull()
       })
@@ -81,7 +83,8 @@ for (const backend of storageBackends) {
         yield* store.replace(undefined, session("user-1"))
         expect(Option.getOrThrow(yield* store.get).user.sub).toBe("user-1")
         expect(yield* Effect.flip(store.replace(undefined, session("user-2")))).toMatchObject({
-          check: "sessionChanged"
+          _tag: "MonoCloudStorageError",
+          reason: "Changed"
         })
         yield* Effect.promise(() => storage.setItem(KEY, "not json"))
         yield* store.replace(undefined, session("user-3"))
@@ -121,8 +124,8 @@ for (const backend of storageBackends) {
         ]
         for (const next of broken) {
           const error = yield* Effect.flip(store.set(next))
-          expect(error).toBeInstanceOf(MonoCloudValidationError)
-          expect(error).toMatchObject({ check: "storedData" })
+          expect(error).toBeInstanceOf(MonoCloudUsageError)
+          expect(error).toMatchObject({ reason: "onSessionCreating" })
           expect(yield* stored(storage)).toBe(before)
         }
       })

@@ -48,13 +48,13 @@ for (const backend of storageBackends) {
       })
     )
 
-    it.effect("reports a corrupt or foreign entry as storedData and removes it, so it cannot be tried again", () =>
+    it.effect("reports a corrupt or foreign entry as Corrupt and removes it, so it cannot be tried again", () =>
       Effect.gen(function* () {
         const storage = backend.make()
         const transactions = make(storage, PREFIX)
         for (const corrupt of ["{not json", JSON.stringify({ ...transaction, version: 2 }), "[]"]) {
           yield* Effect.promise(() => storage.setItem(`${PREFIX}bad`, corrupt))
-          expect((yield* failsWith(transactions.take("bad"), "MonoCloudValidationError")).check).toBe("storedData")
+          expect((yield* failsWith(transactions.take("bad"), "MonoCloudStorageError")).reason).toBe("Corrupt")
           expect(yield* Effect.promise(() => storage.getItem(`${PREFIX}bad`))).toBeNull()
         }
       })

@@ -62,8 +62,7 @@ describe("client.fetch", () => {
   it("rejects like getTokens when there is no session, without calling the API", async () => {
     const { client } = await makeTestClient()
     const fetch = vi.spyOn(globalThis, "fetch")
-    const error = await rejectsWith(client.fetch(API), "MonoCloudValidationError")
-    expect(error.check).toBe("session")
+    await rejectsWith(client.fetch(API), "MonoCloudNotSignedInError")
     expect(fetch).not.toHaveBeenCalled()
   })
 })

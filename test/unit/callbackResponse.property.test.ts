@@ -147,7 +147,7 @@ describe("authorizationCode (property)", () => {
             expect(params.getAll("state")).toEqual([STATE])
           } else {
             expect(error).toBeInstanceOf(MonoCloudValidationError)
-            expect(["callbackUrl", "state", "issuer", "callbackResponse"]).toContain(error.check)
+            expect(["callbackUrl", "state", "issuer", "callbackResponse"]).toContain(error.reason)
             expect(error.message).not.toContain(STATE)
           }
           return

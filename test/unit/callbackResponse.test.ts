@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { authorizationCode, callbackParams, callbackState } from "../../src/internal/callbackResponse.js"
-import type { ValidationCheck } from "../../src/MonoCloudError.js"
+import type { ValidationReason } from "../../src/MonoCloudError.js"
 import type { DiscoveryMetadata } from "../../src/schemas/DiscoveryMetadata.js"
 import { failsWith } from "./support/failures.js"
 
@@ -25,10 +25,10 @@ const callback = (params: Record<string, string>, base = REDIRECT) => `${base}?$
 const check = (url: string, iss: IssSupport = "advertised") =>
   authorizationCode(url, { state: STATE, redirectUri: REDIRECT, issuer: ISSUER }, metadata(iss))
 
-const refusedWith = (url: string, expected: ValidationCheck, iss: IssSupport = "advertised") =>
+const refusedWith = (url: string, expected: ValidationReason, iss: IssSupport = "advertised") =>
   Effect.gen(function* () {
     const error = yield* failsWith(check(url, iss), "MonoCloudValidationError")
-    expect(error.check).toBe(expected)
+    expect(error.reason).toBe(expected)
     // no secret or request-bound value in the message: code, state (expected or received), nonce
     for (const value of ["the-code", STATE, "other-state"]) expect(error.message).not.toContain(value)
   })
@@ -112,7 +112,7 @@ describe("authorizationCode", () => {
         check(callback({ error: "access_denied", state: "forged", iss: ISSUER })),
         "MonoCloudValidationError"
       )
-      expect(forged.check).toBe("state")
+      expect(forged.reason).toBe("state")
     })
   )
 

@@ -70,7 +70,7 @@ describe("typed custom claims (promise client)", () => {
         )
       )
       expect(signIn).toBeInstanceOf(MonoCloudValidationError)
-      expect(signIn).toMatchObject({ check: "userClaims" })
+      expect(signIn).toMatchObject({ reason: "userClaims" })
       const stored = yield* Effect.promise(() => platform.storage.getItem(SESSION_KEY))
       expect(JSON.parse(stored!).session.user.roles).toEqual(["root"])
       const read = yield* Effect.promise(() =>
@@ -79,7 +79,7 @@ describe("typed custom claims (promise client)", () => {
           (error: unknown) => error
         )
       )
-      expect(read).toMatchObject({ _tag: "MonoCloudValidationError", check: "userClaims" })
+      expect(read).toMatchObject({ _tag: "MonoCloudValidationError", reason: "userClaims" })
       expect(yield* Effect.promise(() => platform.storage.getItem(SESSION_KEY))).toBe(stored)
       yield* Effect.promise(() => client.dispose())
     })
@@ -108,8 +108,8 @@ describe("typed custom claims (promise client)", () => {
           (failure: unknown) => failure
         )
       )
-      const invalid = expectTagged(error, "MonoCloudValidationError")
-      expect(invalid.check).toBe("options")
+      const invalid = expectTagged(error, "MonoCloudUsageError")
+      expect(invalid.reason).toBe("options")
       expect(invalid.detail).toContain("userSchema")
     })
   )
@@ -130,7 +130,7 @@ describe("typed custom claims (Effect)", () => {
         MonoCloud.decodeUser(AppUser)({ ...session, user: { sub: "user-1", roles: ["root"], level: "3" } })
       )
       expect(refused).toBeInstanceOf(MonoCloudValidationError)
-      expect(refused).toMatchObject({ check: "userClaims" })
+      expect(refused).toMatchObject({ reason: "userClaims" })
     })
   )
 })

@@ -25,7 +25,7 @@ describe("flow edges", () => {
         navigation.currentUrl = `${APP_URL}/?code=late&state=${state}`
         const error = yield* Effect.flip(MonoCloud.processCallback)
         expect(error._tag).toBe("MonoCloudValidationError")
-        expect(error._tag === "MonoCloudValidationError" && error.check).toBe("state")
+        expect(error._tag === "MonoCloudValidationError" && error.reason).toBe("state")
         expect(navigation.currentUrl).toBe(`${APP_URL}/`)
       }).pipe(Effect.provide(layer))
     })
@@ -54,11 +54,11 @@ describe("popups opened by the promise client", () => {
       { tenantDomain: "http://plain-http.example", clientId: "c" },
       makeTestPlatform(server).layer
     )
-    expect(await broken.signIn({ mode: "popup" }).catch((error: { check?: string }) => error.check)).toBe("options")
+    expect(await broken.signIn({ mode: "popup" }).catch((error: { reason?: string }) => error.reason)).toBe("options")
     const client = makeTestClient(clientOptions(server), makeTestPlatform(server).layer)
     const refused = await client
       .signOut({ mode: "popup", returnUrl: "https://elsewhere.example/" })
-      .catch((error: { check?: string }) => error.check)
+      .catch((error: { reason?: string }) => error.reason)
     expect(refused).toBe("returnUrl")
     expect(open).toHaveBeenCalledTimes(2)
     expect(first.close).toHaveBeenCalled()

@@ -23,7 +23,7 @@ describe("getSession", () => {
     }
   })
 
-  it.effect("reports a corrupt entry to Effect users as MonoCloudValidationError storedData", () =>
+  it.effect("reports a corrupt entry to Effect users as MonoCloudStorageError Corrupt", () =>
     Effect.gen(function* () {
       const storage = new MemoryStorage()
       yield* Effect.promise(() => storage.setItem(KEY, "{not json"))
@@ -32,8 +32,8 @@ describe("getSession", () => {
         Layer.merge(MonoCloud.layerBrowser(), MonoCloud.SessionStore.layer(storage))
       )
       const error = yield* Effect.flip(Effect.provide(MonoCloud.getSession, Layer.orDie(config)))
-      expect(error._tag).toBe("MonoCloudValidationError")
-      expect(error._tag === "MonoCloudValidationError" && error.check).toBe("storedData")
+      expect(error._tag).toBe("MonoCloudStorageError")
+      expect(error._tag === "MonoCloudStorageError" && error.reason).toBe("Corrupt")
     })
   )
 

@@ -103,7 +103,7 @@ describe("getTokens", () => {
   it.effect("fails without a session", () =>
     withEngine(() =>
       Effect.gen(function* () {
-        expect((yield* failsWith(MonoCloud.getTokens(), "MonoCloudValidationError")).check).toBe("session")
+        yield* failsWith(MonoCloud.getTokens(), "MonoCloudNotSignedInError")
       })
     )
   )

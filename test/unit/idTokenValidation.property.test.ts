@@ -14,7 +14,7 @@ import {
   type IdTokenExpectations,
   validateIdToken
 } from "../../src/internal/idTokenValidation.js"
-import { type TokenCheck } from "../../src/MonoCloudError.js"
+import { type TokenReason } from "../../src/MonoCloudError.js"
 import { IdTokenClaims } from "../../src/schemas/IdTokenClaims.js"
 import * as Crypto from "../../src/services/Crypto.js"
 import { makeTokenMinter } from "../../src/testing/TokenMinter.js"
@@ -194,7 +194,7 @@ const expectations = Arbitrary.map(
   })
 )
 
-const ALL_CHECKS: ReadonlyArray<TokenCheck> = [
+const ALL_CHECKS: ReadonlyArray<TokenReason> = [
   "format",
   "algorithm",
   "key",
@@ -211,9 +211,9 @@ const ALL_CHECKS: ReadonlyArray<TokenCheck> = [
   "accessTokenHash"
 ]
 
-const expectTokenError = (error: unknown, checks: ReadonlyArray<TokenCheck>, token: string) => {
+const expectTokenError = (error: unknown, checks: ReadonlyArray<TokenReason>, token: string) => {
   const tokenError = expectTagged(error, "MonoCloudTokenError")
-  expect(checks).toContain(tokenError.check)
+  expect(checks).toContain(tokenError.reason)
   if (token.length > 8) expect(tokenError.message).not.toContain(token)
 }
 
@@ -319,7 +319,7 @@ describe("validateIdToken (property)", () => {
         )
         // the rules of docs/errors.md, in the order the checks run
         const audiences: ReadonlyArray<string> = typeof aud === "string" ? [aud] : aud
-        const failed: TokenCheck | undefined =
+        const failed: TokenReason | undefined =
           iss !== ISSUER
             ? "issuer"
             : !audiences.includes(CLIENT)
@@ -331,7 +331,7 @@ describe("validateIdToken (property)", () => {
                 : azp !== CLIENT
                   ? "authorizedParty"
                   : undefined
-        const failedLater: TokenCheck | undefined =
+        const failedLater: TokenReason | undefined =
           failed ??
           (expected.nonce !== undefined && nonce !== expected.nonce
             ? "nonce"
@@ -339,7 +339,7 @@ describe("validateIdToken (property)", () => {
               ? "accessTokenHash"
               : undefined)
         if (failedLater === undefined) expect(result._tag).toBe("Success")
-        else expect(result).toMatchObject({ _tag: "Failure", error: { check: failedLater } })
+        else expect(result).toMatchObject({ _tag: "Failure", error: { reason: failedLater } })
       }),
     runs(200)
   )
@@ -371,7 +371,7 @@ describe("checkIdTokenClaims (property)", () => {
         const result = yield* outcome(() => checkIdTokenClaims(unsignedToken(payload), expected).pipe(withCrypto))
         // the rules of docs/errors.md, in the order the checks run; "now" is the clock plus the skew
         const now = NOW
-        const failed: TokenCheck | undefined =
+        const failed: TokenReason | undefined =
           exp <= now - TOLERANCE
             ? "expired"
             : nbf !== undefined && nbf > now + TOLERANCE
@@ -382,7 +382,7 @@ describe("checkIdTokenClaims (property)", () => {
                   ? "authTime"
                   : undefined
         if (failed === undefined) expect(result._tag).toBe("Success")
-        else expect(result).toMatchObject({ _tag: "Failure", error: { check: failed } })
+        else expect(result).toMatchObject({ _tag: "Failure", error: { reason: failed } })
       }),
     runs(200)
   )

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { base64url } from "jose"
 import type { PublicJwks } from "../../src/util/jws.js"
-import type { TokenCheck } from "../../src/MonoCloudError.js"
+import type { TokenReason } from "../../src/MonoCloudError.js"
 import { MonoCloudTokenError } from "../../src/MonoCloudError.js"
 import { checkIdTokenClaims, decodeIdTokenClaims, validateIdToken } from "../../src/internal/idTokenValidation.js"
 import * as Crypto from "../../src/services/Crypto.js"
@@ -63,14 +63,14 @@ const atHashOf = (accessToken: string) =>
     return base64url.encode(digest.subarray(0, 16))
   })
 
-const expectCheck = (error: MonoCloudTokenError, check: TokenCheck, token: string) => {
+const expectCheck = (error: MonoCloudTokenError, check: TokenReason, token: string) => {
   expect(error._tag).toBe("MonoCloudTokenError")
-  expect(error.check).toBe(check)
+  expect(error.reason).toBe(check)
   if (token.length > 0) expect(error.message).not.toContain(token)
 }
 
 const failsWith = (
-  check: TokenCheck,
+  check: TokenReason,
   overrides: Record<string, unknown>,
   expected: Partial<IdTokenExpectations> = {}
 ) =>
@@ -283,7 +283,7 @@ describe("validateIdToken", () => {
       Effect.gen(function* () {
         const token = yield* mint({ nonce: "received-nonce-value" })
         const error = yield* Effect.flip(validate(token, { nonce: "expected-nonce-value" }))
-        expect(error.check).toBe("nonce")
+        expect(error.reason).toBe("nonce")
         expect(error.message).not.toContain("received-nonce-value")
         expect(error.message).not.toContain("expected-nonce-value")
       })
@@ -329,11 +329,11 @@ describe("decodeIdTokenClaims", () => {
     Effect.gen(function* () {
       const malformed = yield* Effect.flip(decodeIdTokenClaims("a.b"))
       expect(malformed).toBeInstanceOf(MonoCloudTokenError)
-      expect(malformed.check).toBe("format")
+      expect(malformed.reason).toBe("format")
       const array = yield* Effect.promise(() => minter.signPayload("[]"))
-      expect((yield* Effect.flip(decodeIdTokenClaims(array))).check).toBe("claims")
+      expect((yield* Effect.flip(decodeIdTokenClaims(array))).reason).toBe("claims")
       const noSubject = yield* mint({ sub: "" })
-      expect((yield* Effect.flip(decodeIdTokenClaims(noSubject))).check).toBe("claims")
+      expect((yield* Effect.flip(decodeIdTokenClaims(noSubject))).reason).toBe("claims")
     })
   )
 })
@@ -351,7 +351,7 @@ describe("checkIdTokenClaims (validateIdToken: false)", () => {
 
   it.effect("still checks issuer, audience, authorized party, expiry, issued-at, nonce, auth_time and at_hash", () =>
     Effect.gen(function* () {
-      const cases: ReadonlyArray<readonly [TokenCheck, Record<string, unknown>, Partial<IdTokenExpectations>]> = [
+      const cases: ReadonlyArray<readonly [TokenReason, Record<string, unknown>, Partial<IdTokenExpectations>]> = [
         ["issuer", { iss: "https://attacker.example" }, {}],
         ["audience", { aud: "someone-else" }, {}],
         ["authorizedParty", { aud: [clientId, "other"], azp: "other" }, {}],

@@ -11,7 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
-import { MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { MonoCloudStorageError } from "../../src/MonoCloudError.js"
 import type { MonoCloudSession } from "../../src/schemas/Session.js"
 import * as SessionBroadcast from "../../src/services/SessionBroadcast.js"
 import * as SessionStore from "../../src/services/SessionStore.js"
@@ -97,8 +97,8 @@ describe("a session held in memory after a failed write", () => {
       const written = yield* stored(shared)
       page.full = false
       const refused = yield* Effect.flip(page.store.replace(held, session("user-1", "rotated-again")))
-      expect(refused).toBeInstanceOf(MonoCloudValidationError)
-      expect(refused).toMatchObject({ check: "sessionChanged" })
+      expect(refused).toBeInstanceOf(MonoCloudStorageError)
+      expect(refused).toMatchObject({ _tag: "MonoCloudStorageError", reason: "Changed" })
       expect(yield* stored(shared)).toBe(written)
     })
   )

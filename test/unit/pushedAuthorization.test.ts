@@ -157,7 +157,7 @@ describe("pushed authorization requests", () => {
       ({ sentTo }) =>
         Effect.gen(function* () {
           const error = yield* failsWith(MonoCloud.signIn({ mode: "popup", popup: null }), "MonoCloudValidationError")
-          expect(error.check).toBe("endpoint")
+          expect(error.reason).toBe("endpoint")
           expect(sentTo).toEqual([])
         }),
       {
@@ -173,7 +173,7 @@ describe("pushed authorization requests", () => {
         ({ server, navigation }) =>
           Effect.gen(function* () {
             const error = yield* failsWith(MonoCloud.signIn(), "MonoCloudValidationError")
-            expect(error.check).toBe("requestObject")
+            expect(error.reason).toBe("requestObject")
             expect(server.requestsTo("par")).toHaveLength(0)
             expect(navigation.assigned).toEqual([])
           }),
@@ -188,7 +188,7 @@ describe("pushed authorization requests", () => {
             server.expect("par", server.oauthError("invalid_request", "Request Object must be used by this client"))
             server.expect("par", server.oauthError("invalid_request", "redirect_uri mismatch"))
             const refusal = yield* failsWith(MonoCloud.signIn(), "MonoCloudValidationError")
-            expect(refusal.check).toBe("requestObject")
+            expect(refusal.reason).toBe("requestObject")
             expect(refusal.cause).toBeInstanceOf(MonoCloudOPError)
             // Any other invalid_request stays the provider's error.
             const other = yield* failsWith(MonoCloud.signIn(), "MonoCloudOPError")
@@ -203,7 +203,7 @@ describe("pushed authorization requests", () => {
         () =>
           Effect.gen(function* () {
             const error = yield* failsWith(MonoCloud.signIn({ mode: "popup", popup: null }), "MonoCloudValidationError")
-            expect(error.check).toBe("requestObject")
+            expect(error.reason).toBe("requestObject")
           }),
         {
           platform: (server) => ({

@@ -31,7 +31,7 @@ describe("refetchUserInfo", () => {
         const before = yield* MonoCloud.getSession
         server.expect("userinfo", server.userInfoReply({ sub: "someone-else", name: "Mallory" }))
         const error = yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudValidationError")
-        expect(error.check).toBe("userInfoSubject")
+        expect(error.reason).toBe("userInfoSubject")
         expect(yield* MonoCloud.getSession).toEqual(before)
       })
     )
@@ -56,7 +56,7 @@ describe("refetchUserInfo", () => {
   it.effect("needs a session", () =>
     withEngine(() =>
       Effect.gen(function* () {
-        expect((yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudValidationError")).check).toBe("session")
+        yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudNotSignedInError")
       })
     )
   )

@@ -148,7 +148,7 @@ describe("refreshSession", () => {
         const before = yield* stored(storage)
         yield* TestClock.adjust("1000 seconds")
         server.expect("token", server.tokenReply({ idToken: { exp: 1 } }))
-        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudTokenError")).check).toBe("expired")
+        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudTokenError")).reason).toBe("expired")
         expect(yield* stored(storage)).toBe(before)
       })
     )
@@ -159,7 +159,7 @@ describe("refreshSession", () => {
       Effect.gen(function* () {
         yield* signInByPopup
         server.expect("token", server.tokenReply({ sub: "intruder" }))
-        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).check).toBe("tokenResponse")
+        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).reason).toBe("tokenResponse")
       })
     )
   )
@@ -179,7 +179,7 @@ describe("refreshSession", () => {
           ]) {
             server.expect("token", server.tokenReply({ idToken: claims }))
             const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")
-            expect(error.check).toBe("tokenResponse")
+            expect(error.reason).toBe("tokenResponse")
             expect(yield* stored(storage)).toBe(before)
           }
           server.expect("token", server.tokenReply({ idToken: { auth_time: previous.auth_time + 60 } }))
@@ -272,7 +272,7 @@ describe("refreshSession", () => {
           server.expect("token", server.tokenReply({ refreshToken: "rotated" }))
           server.expect("userinfo", server.userInfoReply({ sub: "someone-else", email: "intruder@example.com" }))
           const error = yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")
-          expect(error.check).toBe("userInfoSubject")
+          expect(error.reason).toBe("userInfoSubject")
           const after = yield* session
           expect(after.user.sub).toBe(before.user.sub)
           expect(after.user.email).toBe(before.user.email)
@@ -284,7 +284,7 @@ describe("refreshSession", () => {
   it.effect("needs a session", () =>
     withEngine(() =>
       Effect.gen(function* () {
-        expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).check).toBe("session")
+        yield* failsWith(MonoCloud.refreshSession(), "MonoCloudNotSignedInError")
       })
     )
   )
@@ -294,7 +294,7 @@ describe("refreshSession", () => {
       () =>
         Effect.gen(function* () {
           yield* MonoCloud.signIn({ mode: "popup" })
-          expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudValidationError")).check).toBe("refreshToken")
+          expect((yield* failsWith(MonoCloud.refreshSession(), "MonoCloudUsageError")).reason).toBe("refreshToken")
         }),
       { platform: (server) => ({ popup: authorizeResponder(server, { token: { refreshToken: false } }) }) }
     )

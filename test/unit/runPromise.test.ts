@@ -36,13 +36,13 @@ describe("runPromise", () => {
   })
 
   it("rejects with the first failure after the effect's own recovery ran", async () => {
-    const failure = new MonoCloudValidationError({ check: "session", detail: "No session" })
+    const failure = new MonoCloudValidationError({ reason: "state", detail: "No transaction" })
     const effect = Effect.fail(new MonoCloudOPError({ error: "ignored" })).pipe(
       Effect.catchTag("MonoCloudOPError", () => Effect.fail(failure))
     )
     const error = await rejectionOf(runPromise(runtime, effect))
     expect(error).toBe(failure)
-    expect(expectTagged(error, "MonoCloudValidationError").check).toBe("session")
+    expect(expectTagged(error, "MonoCloudValidationError").reason).toBe("state")
   })
 
   it("rejects with a defect's thrown value as is", async () => {

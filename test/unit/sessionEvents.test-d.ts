@@ -24,6 +24,7 @@ describe("client.on", () => {
       | "MonoCloudOPError"
       | "MonoCloudHttpError"
       | "MonoCloudValidationError"
+      | "MonoCloudUsageError"
       | "MonoCloudTokenError"
       | "MonoCloudTimeoutError"
       | "MonoCloudStorageError"

@@ -205,7 +205,7 @@ describe("watchSessionEvents", () => {
         const { server, storage, first } = yield* twoTabs
         const heard = yield* hear(first, { tokenExpiring: false })
         const none = yield* Effect.flip(inTab(first)(MonoCloud.refreshSession()))
-        expect(none).toMatchObject({ _tag: "MonoCloudValidationError", check: "session" })
+        expect(none).toMatchObject({ _tag: "MonoCloudNotSignedInError" })
         yield* settle
         expect(heard).toEqual([])
         yield* inTab(first)(signIn)
@@ -217,7 +217,7 @@ describe("watchSessionEvents", () => {
           return reply
         })
         const error = yield* Effect.flip(inTab(first)(MonoCloud.refreshSession({ refreshGrantOptions: {} })))
-        expect(error).toMatchObject({ _tag: "MonoCloudValidationError", check: "sessionChanged" })
+        expect(error).toMatchObject({ _tag: "MonoCloudStorageError", reason: "Changed" })
         yield* settle
         expect(heard).toEqual([])
       })

@@ -9,7 +9,7 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
 import type { MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
-import { MonoCloudTimeoutError, MonoCloudValidationError } from "../../src/MonoCloudError.js"
+import { MonoCloudStorageError, MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import type { MemoryStorage } from "../../src/storage.js"
 import { answerAuthorize } from "../../src/testing/providerResponses.js"
 import type { ScriptedAuthorizationServer, ScriptedReply } from "../../src/testing/ScriptedAuthorizationServer.js"
@@ -66,8 +66,8 @@ const anotherUsersEntry = (storage: MemoryStorage) =>
   })
 
 const expectSessionChanged = (error: unknown) => {
-  expect(error).toBeInstanceOf(MonoCloudValidationError)
-  expect(error).toMatchObject({ check: "sessionChanged" })
+  expect(error).toBeInstanceOf(MonoCloudStorageError)
+  expect(error).toMatchObject({ _tag: "MonoCloudStorageError", reason: "Changed" })
 }
 
 describe("session integrity", () => {

@@ -139,7 +139,7 @@ describe("signIn (redirect) and processCallback", () => {
           `${APP_URL}/callback?keep=1&state=${state}&iss=${encodeURIComponent(server.issuer)}` +
           "&code=c&access_token=at-secret&id_token=id.secret.token&token_type=Bearer&expires_in=60"
         const error = yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")
-        expect(error.check).toBe("callbackResponse")
+        expect(error.reason).toBe("callbackResponse")
         expect(navigation.currentUrl).toBe(`${APP_URL}/callback?keep=1`)
         expect(yield* MonoCloud.getSession).toBeUndefined()
       })
@@ -204,7 +204,7 @@ describe("signIn (redirect) and processCallback", () => {
           afterRedirectSignIn(({ server, navigation, authorizeUrl }) =>
             Effect.gen(function* () {
               navigation.currentUrl = yield* answer(server, authorizeUrl, { iss, userInfo: false })
-              expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")).check).toBe("issuer")
+              expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")).reason).toBe("issuer")
               expect(server.requestsTo("token")).toHaveLength(0)
             })
           ),
@@ -217,16 +217,16 @@ describe("signIn (redirect) and processCallback", () => {
     () =>
       Effect.forEach(
         [
-          { token: () => ({ nonce: "replayed-nonce" }), check: "nonce" },
-          { token: () => ({ mint: { key: "unknown" as const } }), check: "key" },
-          { token: (kid: string) => ({ mint: { key: "unknown" as const, kid } }), check: "signature" }
+          { token: () => ({ nonce: "replayed-nonce" }), reason: "nonce" },
+          { token: () => ({ mint: { key: "unknown" as const } }), reason: "key" },
+          { token: (kid: string) => ({ mint: { key: "unknown" as const, kid } }), reason: "signature" }
         ],
-        ({ check, token }) =>
+        ({ reason, token }) =>
           afterRedirectSignIn(({ server, navigation, authorizeUrl }) =>
             Effect.gen(function* () {
               const reply = { token: token(server.minter.currentKid), userInfo: false as const }
               navigation.currentUrl = yield* answer(server, authorizeUrl, reply)
-              expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudTokenError")).check).toBe(check)
+              expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudTokenError")).reason).toBe(reason)
               expect(yield* MonoCloud.getSession).toBeUndefined()
             })
           ),
@@ -239,7 +239,7 @@ describe("signIn (redirect) and processCallback", () => {
       Effect.gen(function* () {
         navigation.currentUrl = yield* answer(server, authorizeUrl, { userInfo: { sub: "someone-else" } })
         const error = yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")
-        expect(error.check).toBe("userInfoSubject")
+        expect(error.reason).toBe("userInfoSubject")
         expect(yield* MonoCloud.getSession).toBeUndefined()
       })
     )
@@ -267,9 +267,9 @@ describe("signIn (redirect) and processCallback", () => {
       Effect.gen(function* () {
         const error = yield* failsWith(
           MonoCloud.signIn({ returnUrl: "https://evil.example/steal" }),
-          "MonoCloudValidationError"
+          "MonoCloudUsageError"
         )
-        expect(error.check).toBe("returnUrl")
+        expect(error.reason).toBe("returnUrl")
         expect(navigation.assigned).toHaveLength(0)
       })
     )
@@ -290,7 +290,7 @@ describe("signIn (redirect) and processCallback", () => {
               await transactions.setItem(key, JSON.stringify({ ...stored, returnUrl: "https://evil.example/steal" }))
             })
             navigation.currentUrl = yield* answer(server, navigation.assigned[0]!)
-            expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")).check).toBe("returnUrl")
+            expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudUsageError")).reason).toBe("returnUrl")
             expect(navigation.assigned).toHaveLength(1) // only the authorize URL
           }),
         { replacing: TransactionStore.layer(transactions) }
@@ -367,7 +367,7 @@ describe("signIn (popup)", () => {
       () =>
         Effect.gen(function* () {
           const error = yield* failsWith(MonoCloud.signIn({ mode: "popup" }), "MonoCloudValidationError")
-          expect(error.check).toBe("tokenResponse")
+          expect(error.reason).toBe("tokenResponse")
           expect(yield* MonoCloud.getSession).toBeUndefined()
         }),
       { platform: (server) => ({ popup: authorizeResponder(server, { token: { idToken: false } }) }) }

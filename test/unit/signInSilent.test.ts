@@ -80,7 +80,7 @@ describe("signInSilent", () => {
             const before = yield* stored(context)
             const session = yield* MonoCloud.getSession
             const error = yield* failsWith(MonoCloud.signInSilent(), "MonoCloudValidationError")
-            expect(error.check).toBe("subject")
+            expect(error.reason).toBe("subject")
             expect(new URL(seen[0]!).searchParams.get("id_token_hint")).toBe(session?.idToken)
             expect(yield* stored(context)).toBe(before)
             // the app may opt in to switching users

@@ -48,7 +48,7 @@ describe("signOut", () => {
         expect(navigation.currentUrl).toBe(`${APP_URL}/`)
         expect(navigation.assigned).toHaveLength(1)
         navigation.currentUrl = `${APP_URL}/elsewhere?state=${state}`
-        expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")).check).toBe("callbackUrl")
+        expect((yield* failsWith(MonoCloud.processCallback, "MonoCloudValidationError")).reason).toBe("callbackUrl")
         expect(navigation.assigned).toHaveLength(1)
       })
     )
@@ -72,9 +72,9 @@ describe("signOut", () => {
       Effect.gen(function* () {
         const error = yield* failsWith(
           MonoCloud.signOut({ postLogoutRedirectUri: "https://evil.example/bye" }),
-          "MonoCloudValidationError"
+          "MonoCloudUsageError"
         )
-        expect(error.check).toBe("postLogoutRedirectUri")
+        expect(error.reason).toBe("postLogoutRedirectUri")
         expect(yield* MonoCloud.getSession).toBeDefined()
         expect(navigation.assigned).toHaveLength(0)
         yield* MonoCloud.signOut({ postLogoutRedirectUri: "/bye" })
@@ -134,7 +134,7 @@ describe("signOut", () => {
         () => failsWith(MonoCloud.signOut({ mode: "popup" }), "MonoCloudValidationError"),
         { platform: returnWith("-tampered") }
       )
-      expect(error.check).toBe("state")
+      expect(error.reason).toBe("state")
     })
   )
 })

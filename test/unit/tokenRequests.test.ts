@@ -263,7 +263,7 @@ describe("fetchUserInfo", () => {
         fetchUserInfo("at-42", "user-1")
       )
       const error = expectTagged(failure(result), "MonoCloudValidationError")
-      expect(error.check).toBe("userInfoSubject")
+      expect(error.reason).toBe("userInfoSubject")
     })
   )
 
@@ -300,7 +300,7 @@ describe("fetchUserInfo", () => {
         { userinfo_endpoint: undefined }
       )
       const error = expectTagged(failure(result), "MonoCloudValidationError")
-      expect(error.check).toBe("endpoint")
+      expect(error.reason).toBe("endpoint")
       expect(server.requestsTo("userinfo")).toHaveLength(0)
       server.verify()
     })
@@ -386,7 +386,7 @@ describe("revokeToken", () => {
         { revocation_endpoint: undefined }
       )
       const error = expectTagged(failure(result), "MonoCloudValidationError")
-      expect(error.check).toBe("endpoint")
+      expect(error.reason).toBe("endpoint")
       expect(server.requestsTo("revocation")).toHaveLength(0)
     })
   )

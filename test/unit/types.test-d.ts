@@ -7,40 +7,71 @@ import type { ErrorOf, NeedsOf } from "./support/effectTypes.js"
 import * as MonoCloud from "../../src/effect.js"
 import type { MonoCloudWebJSClient } from "../../src/MonoCloudWebJSClient.js"
 import type {
+  Because,
   MonoCloudHttpError,
   MonoCloudJsError,
+  MonoCloudNotSignedInError,
   MonoCloudOPError,
   MonoCloudStorageError,
   MonoCloudTimeoutError,
   MonoCloudTokenError,
+  MonoCloudUsageError,
   MonoCloudValidationError
 } from "../../src/MonoCloudError.js"
 
 /** What talking to the provider can fail with. */
 type ServerErrors = MonoCloudOPError | MonoCloudHttpError | MonoCloudTimeoutError | MonoCloudValidationError
 
+/** The app's misuse, narrowed to the reasons `R`. */
+type Misuse<R extends MonoCloudUsageError["reason"]> = Because<MonoCloudUsageError, R>
+
+/**
+ * Each operation's error type admits what it can raise and nothing else: no "not signed in" where
+ * no session is needed, and only the misuse reasons that apply to it.
+ */
 describe("operation error channels", () => {
   it("signIn", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signIn>>>().toEqualTypeOf<
-      ServerErrors | MonoCloudJsError | MonoCloudStorageError | MonoCloudTokenError
+      | ServerErrors
+      | MonoCloudTokenError
+      | MonoCloudJsError
+      | MonoCloudStorageError
+      | Misuse<"returnUrl" | "onSessionCreating">
     >()
   })
   it("processCallback", () => {
     expectTypeOf<ErrorOf<typeof MonoCloud.processCallback>>().toEqualTypeOf<
-      ServerErrors | MonoCloudJsError | MonoCloudStorageError | MonoCloudTokenError
+      | ServerErrors
+      | MonoCloudTokenError
+      | MonoCloudJsError
+      | MonoCloudStorageError
+      | Misuse<"returnUrl" | "onSessionCreating">
     >()
   })
   it("signInSilent", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signInSilent>>>().toEqualTypeOf<
-      ServerErrors | MonoCloudJsError | MonoCloudStorageError | MonoCloudTokenError
+      | ServerErrors
+      | MonoCloudTokenError
+      | MonoCloudJsError
+      | MonoCloudStorageError
+      | Misuse<"onSessionCreating" | "refreshToken">
+      | MonoCloudNotSignedInError
     >()
   })
   it("refreshSession and getTokens", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.refreshSession>>>().toEqualTypeOf<
-      ServerErrors | MonoCloudStorageError | MonoCloudTokenError
+      | ServerErrors
+      | MonoCloudTokenError
+      | MonoCloudStorageError
+      | MonoCloudNotSignedInError
+      | Misuse<"refreshToken" | "onSessionCreating">
     >()
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.getTokens>>>().toEqualTypeOf<
-      ServerErrors | MonoCloudStorageError | MonoCloudTokenError
+      | ServerErrors
+      | MonoCloudTokenError
+      | MonoCloudStorageError
+      | MonoCloudNotSignedInError
+      | Misuse<"refreshToken" | "onSessionCreating" | "accessToken">
     >()
   })
   it("authorize: the client's own errors and requirements, plus getTokens'", () => {
@@ -54,20 +85,28 @@ describe("operation error channels", () => {
     >()
   })
   it("refetchUserInfo", () => {
-    expectTypeOf<ErrorOf<typeof MonoCloud.refetchUserInfo>>().toEqualTypeOf<ServerErrors | MonoCloudStorageError>()
-  })
-  it("getSession", () => {
-    expectTypeOf<ErrorOf<typeof MonoCloud.getSession>>().toEqualTypeOf<
-      MonoCloudStorageError | MonoCloudValidationError
+    expectTypeOf<ErrorOf<typeof MonoCloud.refetchUserInfo>>().toEqualTypeOf<
+      | ServerErrors
+      | MonoCloudStorageError
+      | MonoCloudNotSignedInError
+      | Misuse<"accessToken" | "scope" | "onSessionCreating">
     >()
+  })
+  it("getSession: storage only", () => {
+    expectTypeOf<ErrorOf<typeof MonoCloud.getSession>>().toEqualTypeOf<MonoCloudStorageError>()
   })
   it("signOut", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.signOut>>>().toEqualTypeOf<
-      ServerErrors | MonoCloudJsError | MonoCloudStorageError
+      ServerErrors | MonoCloudJsError | MonoCloudStorageError | Misuse<"returnUrl" | "postLogoutRedirectUri">
     >()
   })
   it("revokeToken", () => {
     expectTypeOf<ErrorOf<ReturnType<typeof MonoCloud.revokeToken>>>().toEqualTypeOf<ServerErrors>()
+  })
+  it("a misuse narrowed to its reasons refuses the others", () => {
+    expectTypeOf<Misuse<"returnUrl">["reason"]>().toEqualTypeOf<"returnUrl">()
+    expectTypeOf<ReturnType<typeof MonoCloudUsageError.of<"scope">>["reason"]>().toEqualTypeOf<"scope">()
+    expectTypeOf<"scope">().not.toExtend<Misuse<"returnUrl">["reason"]>()
   })
 })
 

@@ -24,7 +24,7 @@ interface DescribedError {
   error: unknown
   errorDescription: unknown
   isOPError: boolean
-  /** Own enumerable primitive fields (e.g. `reason`, `check`, `detail`, `operation`, `status`). */
+  /** Own enumerable primitive fields (e.g. `reason`, `detail`, `operation`, `status`). */
   fields: Record<string, string | number | boolean>
 }
 

@@ -10,6 +10,8 @@ const classes = {
   MonoCloudOPError: Errors.MonoCloudOPError,
   MonoCloudHttpError: Errors.MonoCloudHttpError,
   MonoCloudValidationError: Errors.MonoCloudValidationError,
+  MonoCloudUsageError: Errors.MonoCloudUsageError,
+  MonoCloudNotSignedInError: Errors.MonoCloudNotSignedInError,
   MonoCloudTokenError: Errors.MonoCloudTokenError,
   MonoCloudJsError: Errors.MonoCloudJsError,
   MonoCloudTimeoutError: Errors.MonoCloudTimeoutError,
