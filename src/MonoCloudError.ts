@@ -61,7 +61,14 @@ const detailMessage = (error: { readonly detail: string }): string => error.deta
  * @since 0.1.0
  * @category schemas
  */
-export const OidcEndpoint = Schema.Literals(["discovery", "jwks", "token", "userinfo", "revocation", "par"])
+export const OidcEndpoint = /* @__PURE__ */ Schema.Literals([
+  "discovery",
+  "jwks",
+  "token",
+  "userinfo",
+  "revocation",
+  "par"
+])
 
 /**
  * An endpoint the SDK calls.
@@ -449,27 +456,29 @@ const tagGuard =
     isMonoCloudError(u) && u._tag === tag
 
 /** True for a {@link MonoCloudOPError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudOPError: (u: unknown) => u is MonoCloudOPError = tagGuard<MonoCloudOPError>("MonoCloudOPError")
+export const isMonoCloudOPError: (u: unknown) => u is MonoCloudOPError =
+  /* @__PURE__ */ tagGuard<MonoCloudOPError>("MonoCloudOPError")
 /** True for a {@link MonoCloudHttpError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudHttpError: (u: unknown) => u is MonoCloudHttpError =
-  tagGuard<MonoCloudHttpError>("MonoCloudHttpError")
+  /* @__PURE__ */ tagGuard<MonoCloudHttpError>("MonoCloudHttpError")
 /** True for a {@link MonoCloudValidationError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudValidationError: (u: unknown) => u is MonoCloudValidationError =
-  tagGuard<MonoCloudValidationError>("MonoCloudValidationError")
+  /* @__PURE__ */ tagGuard<MonoCloudValidationError>("MonoCloudValidationError")
 /** True for a {@link MonoCloudUsageError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudUsageError: (u: unknown) => u is MonoCloudUsageError =
-  tagGuard<MonoCloudUsageError>("MonoCloudUsageError")
+  /* @__PURE__ */ tagGuard<MonoCloudUsageError>("MonoCloudUsageError")
 /** True for a {@link MonoCloudNotSignedInError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudNotSignedInError: (u: unknown) => u is MonoCloudNotSignedInError =
-  tagGuard<MonoCloudNotSignedInError>("MonoCloudNotSignedInError")
+  /* @__PURE__ */ tagGuard<MonoCloudNotSignedInError>("MonoCloudNotSignedInError")
 /** True for a {@link MonoCloudTokenError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudTokenError: (u: unknown) => u is MonoCloudTokenError =
-  tagGuard<MonoCloudTokenError>("MonoCloudTokenError")
+  /* @__PURE__ */ tagGuard<MonoCloudTokenError>("MonoCloudTokenError")
 /** True for a {@link MonoCloudJsError} from any copy of the package. @since 0.1.0 @category guards */
-export const isMonoCloudJsError: (u: unknown) => u is MonoCloudJsError = tagGuard<MonoCloudJsError>("MonoCloudJsError")
+export const isMonoCloudJsError: (u: unknown) => u is MonoCloudJsError =
+  /* @__PURE__ */ tagGuard<MonoCloudJsError>("MonoCloudJsError")
 /** True for a {@link MonoCloudTimeoutError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudTimeoutError: (u: unknown) => u is MonoCloudTimeoutError =
-  tagGuard<MonoCloudTimeoutError>("MonoCloudTimeoutError")
+  /* @__PURE__ */ tagGuard<MonoCloudTimeoutError>("MonoCloudTimeoutError")
 /** True for a {@link MonoCloudStorageError} from any copy of the package. @since 0.1.0 @category guards */
 export const isMonoCloudStorageError: (u: unknown) => u is MonoCloudStorageError =
-  tagGuard<MonoCloudStorageError>("MonoCloudStorageError")
+  /* @__PURE__ */ tagGuard<MonoCloudStorageError>("MonoCloudStorageError")
