@@ -20,7 +20,7 @@ export const OWN_PACKAGE = rootManifest.name
 // Targets from the issue, in decimal kilobytes (1 KB = 1,000 bytes) of gzip -9 output.
 export const TARGETS = {
   promiseTypicalGzip: 45_000,
-  promiseTypicalBudgetGzip: 52_500,
+  promiseTypicalBudgetGzip: 52_700,
   effectMarginalGzip: 14_000
 }
 

@@ -1,7 +1,9 @@
 /**
  * The client options (`MonoCloudWebJSClientOptions`) and the decoded configuration every operation
- * reads. Options are checked once, when the layer is built, so a typo fails early with a
- * `MonoCloudUsageError` whose `reason` is `"options"`.
+ * reads. Options are decoded once, when the layer is built, by the `ClientOptions` schema (types,
+ * ranges, defaults, seconds to milliseconds), then resolved (issuer, app URL, client authentication,
+ * endpoint origins); a typo fails early with a `MonoCloudUsageError` whose `reason` is `"options"`
+ * and whose detail names the option.
  *
  * @since 0.1.0
  */
@@ -9,14 +11,16 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import { type Because, MonoCloudUsageError } from "./MonoCloudError.js"
 import type { MonoCloudLogEntry } from "./util/logEntry.js"
 import type { ApplicationState, CallbackState, MonoCloudSession } from "./schemas/Session.js"
 import type { IdTokenClaims } from "./schemas/IdTokenClaims.js"
 import type { UserInfo } from "./schemas/UserInfo.js"
 import type { IStorage } from "./storage.js"
-import { optionTypeProblem } from "./util/optionTypes.js"
+import { type ClientOptions, decodeClientOptions, type SecurityAlgorithms } from "./schemas/ClientOptions.js"
 
 export type { MonoCloudLogEntry } from "./util/logEntry.js"
 import { ensureLeadingSlash, mergeSpaceSeparated, removeTrailingSlash, splitSpaceSeparated } from "./util/strings.js"
@@ -78,31 +82,7 @@ export type PostCallback = (state: CallbackState) => Promise<void> | void
  */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>
 
-/**
- * The ID token signing algorithms the SDK verifies.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const SecurityAlgorithms = Schema.Literals([
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512"
-])
-
-/**
- * An ID token signing algorithm the SDK verifies.
- *
- * @since 0.1.0
- * @category models
- */
-export type SecurityAlgorithms = typeof SecurityAlgorithms.Type
+export { SecurityAlgorithms } from "./schemas/ClientOptions.js"
 
 /**
  * Options of `MonoCloudWebJSClient` and of the Effect layer `MonoCloud.layer(options)`.
@@ -334,24 +314,43 @@ const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, OptionsErr
     return Effect.succeed(removeTrailingSlash(`${url.origin}${url.pathname}`))
   })
 
-const seconds = (name: string, value: number | undefined, fallback: number) =>
-  value === undefined
-    ? Effect.succeed(fallback)
-    : Number.isFinite(value) && value >= 0
-      ? Effect.succeed(value)
-      : Effect.fail(invalid(`${name} must be a non-negative number of seconds`))
+/** The `message` a schema node or check was annotated with, if any. */
+const annotated = (annotations: { readonly message?: unknown } | undefined): string | undefined =>
+  typeof annotations?.message === "string" ? annotations.message : undefined
 
-const pixels = (name: string, value: number) =>
-  Number.isFinite(value) && value > 0
-    ? Effect.succeed(value)
-    : Effect.fail(invalid(`${name} must be a positive number of pixels`))
+/**
+ * The first problem of a decoding failure, as the option's name and the message its schema gives
+ * (`"httpTimeout must be of type number"`, `"defaultAuthParams.scopes must be of type string"`);
+ * the name stops before an array position, whose element's message speaks for the whole array.
+ */
+const problemOf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey> = []): string => {
+  switch (issue._tag) {
+    case "Pointer":
+      return problemOf(issue.issue, [...path, ...issue.path])
+    case "Composite":
+      return problemOf(issue.issues[0], path)
+    case "Encoding":
+      return problemOf(issue.issue, path)
+    case "Filter":
+      return annotated(issue.filter.annotations) === undefined
+        ? problemOf(issue.issue, path)
+        : nameOf(path, annotated(issue.filter.annotations))
+    case "InvalidType":
+    case "AnyOf":
+      return nameOf(path, annotated(issue.ast.annotations))
+    case "InvalidValue":
+      return nameOf(path, annotated(issue.annotations))
+    case "MissingKey":
+      return nameOf(path, "is required")
+    default:
+      return nameOf(path, undefined)
+  }
+}
 
-const finiteSeconds = (name: string, value: number | undefined) =>
-  value === undefined
-    ? Effect.succeed(0)
-    : typeof value === "number" && Number.isFinite(value)
-      ? Effect.succeed(value)
-      : Effect.fail(invalid(`${name} must be a finite number of seconds`))
+const nameOf = (path: ReadonlyArray<PropertyKey>, message: string | undefined): string => {
+  const position = path.findIndex((key) => typeof key !== "string")
+  return `${(position === -1 ? path : path.slice(0, position)).join(".")} ${message ?? "is invalid"}`
+}
 
 const currentOrigin = (): string | undefined => {
   const location = (globalThis as { location?: { origin?: string } }).location
@@ -384,12 +383,9 @@ const resolveOrigins = (origins: ReadonlyArray<string> | undefined) =>
       : Effect.fail(invalid("allowedEndpointOrigins must list https origins"))
   })
 
-const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
+const resolveClientAuth = (options: Pick<ClientOptions, "clientAuthMethod" | "clientSecret">) => {
   const method = options.clientAuthMethod ?? (options.clientSecret === undefined ? "none" : "client_secret_basic")
   if (method === "none") return Effect.succeed({ method } as const)
-  if (method !== "client_secret_basic" && method !== "client_secret_post") {
-    return Effect.fail(invalid("clientAuthMethod must be none, client_secret_basic or client_secret_post"))
-  }
   if (options.clientSecret === undefined || options.clientSecret === "") {
     return Effect.fail(invalid(`clientAuthMethod ${method} needs a clientSecret`))
   }
@@ -404,62 +400,59 @@ const resolveClientAuth = (options: MonoCloudWebJSClientOptions) => {
  */
 export const resolveConfig = (options: MonoCloudWebJSClientOptions): Effect.Effect<ResolvedConfig, OptionsError> =>
   Effect.gen(function* () {
-    const typeProblem = optionTypeProblem(options)
-    if (typeProblem !== undefined) return yield* Effect.fail(invalid(typeProblem))
+    if (typeof options !== "object" || options === null)
+      return yield* Effect.fail(invalid("the options must be an object"))
+    const decoded = decodeClientOptions(options)
+    if (Result.isFailure(decoded)) return yield* Effect.fail(invalid(problemOf(decoded.failure.issue)))
+    const given = decoded.success
     if (options.userSchema !== undefined && !Schema.isSchema(options.userSchema)) {
       return yield* Effect.fail(invalid("userSchema must be an effect Schema"))
     }
-    if (typeof options.clientId !== "string" || options.clientId.trim() === "") {
-      return yield* Effect.fail(invalid("clientId is required"))
-    }
-    const issuer = yield* normalizeIssuer(options.tenantDomain ?? "")
-    const { appOrigin, appUrl } = yield* resolveAppUrl(options.appUrl)
-    const clientAuth = yield* resolveClientAuth(options)
-    const algorithm = options.idTokenSigningAlgorithm ?? "RS256"
-    if (!SecurityAlgorithms.literals.includes(algorithm)) {
-      return yield* Effect.fail(invalid(`idTokenSigningAlgorithm ${algorithm} is not supported`))
-    }
+    const issuer = yield* normalizeIssuer(given.tenantDomain)
+    const { appOrigin, appUrl } = yield* resolveAppUrl(given.appUrl)
+    const clientAuth = yield* resolveClientAuth(given)
     const uri = (path: string | undefined) => removeTrailingSlash(appUrl + ensureLeadingSlash(path ?? "/"))
-    const resources = (options.resources ?? []).filter((indicator) => indicator.resource.trim() !== "")
-    const defaultResources = splitSpaceSeparated(options.defaultAuthParams?.resource)
-    const suffix = options.sessionKey === undefined || options.sessionKey === "" ? "" : `.${options.sessionKey}`
+    const resources = (given.resources ?? []).filter((indicator) => indicator.resource.trim() !== "")
+    const defaultResources = splitSpaceSeparated(given.defaultAuthParams?.resource)
+    const suffix = given.sessionKey === undefined || given.sessionKey === "" ? "" : `.${given.sessionKey}`
     return {
       issuer,
-      clientId: options.clientId,
+      clientId: given.clientId,
       clientAuth,
       appUrl,
       appOrigin,
-      redirectUri: uri(options.callbackPath),
-      silentRedirectUri: uri(options.silentCallbackPath ?? options.callbackPath),
-      postLogoutRedirectUri: uri(options.signOutPath),
+      redirectUri: uri(given.callbackPath),
+      silentRedirectUri: uri(given.silentCallbackPath ?? given.callbackPath),
+      postLogoutRedirectUri: uri(given.signOutPath),
       configuredScopes: mergeSpaceSeparated([
-        options.defaultAuthParams?.scopes,
+        given.defaultAuthParams?.scopes,
         ...resources.map((indicator) => indicator.scopes)
       ]),
       defaultResources,
-      baseResources: mergeSpaceSeparated([options.defaultAuthParams?.resource, ...resources.map((r) => r.resource)]),
+      baseResources: mergeSpaceSeparated([given.defaultAuthParams?.resource, ...resources.map((r) => r.resource)]),
       resources,
-      validateIdToken: options.validateIdToken ?? true,
-      fetchUserinfo: options.fetchUserinfo ?? true,
+      validateIdToken: given.validateIdToken,
+      fetchUserinfo: given.fetchUserinfo,
       federatedSignOut: federatedSignOutDefault(options),
-      pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
-      filteredIdTokenClaims: options.filteredIdTokenClaims ?? DEFAULT_FILTERED_CLAIMS,
-      authWindowTimeoutMillis: (yield* seconds("authWindowTimeout", options.authWindowTimeout, 600)) * 1000,
-      silentTimeoutMillis: (yield* seconds("silentTimeout", options.silentTimeout, 10)) * 1000,
-      httpTimeoutMillis: (yield* seconds("httpTimeout", options.httpTimeout, 10)) * 1000,
-      popupWindowWidth: yield* pixels("popupWindowWidth", popupSizeOf(options).width),
-      popupWindowHeight: yield* pixels("popupWindowHeight", popupSizeOf(options).height),
-      clockSkew: yield* finiteSeconds("clockSkew", options.clockSkew),
-      clockTolerance: yield* seconds("clockTolerance", options.clockTolerance, 60),
-      refreshBeforeExpiry: yield* seconds("refreshBeforeExpiry", options.refreshBeforeExpiry, 30),
-      idTokenSigningAlgorithm: algorithm,
-      jwksCacheMillis: (yield* seconds("jwksCacheDuration", options.jwksCacheDuration, 300)) * 1000,
-      metadataCacheMillis: (yield* seconds("metadataCacheDuration", options.metadataCacheDuration, 300)) * 1000,
-      sessionStorageKey: `mc.session.${options.clientId}${suffix}`,
-      transactionKeyPrefix: `mc.txn.${options.clientId}${suffix}.`,
-      lockName: `mc.lock.${options.clientId}${suffix}`,
-      broadcastChannelName: `mc.events.${options.clientId}${suffix}`,
-      allowedEndpointOrigins: yield* resolveOrigins(options.allowedEndpointOrigins),
+      pushedAuthorizationRequests: given.pushedAuthorizationRequests,
+      filteredIdTokenClaims: given.filteredIdTokenClaims ?? DEFAULT_FILTERED_CLAIMS,
+      authWindowTimeoutMillis: given.authWindowTimeout,
+      silentTimeoutMillis: given.silentTimeout,
+      httpTimeoutMillis: given.httpTimeout,
+      popupWindowWidth: popupSizeOf(options).width,
+      popupWindowHeight: popupSizeOf(options).height,
+      clockSkew: given.clockSkew,
+      clockTolerance: given.clockTolerance,
+      refreshBeforeExpiry: given.refreshBeforeExpiry,
+      // The schema admits only the algorithms of `SecurityAlgorithms`.
+      idTokenSigningAlgorithm: given.idTokenSigningAlgorithm as SecurityAlgorithms,
+      jwksCacheMillis: given.jwksCacheDuration,
+      metadataCacheMillis: given.metadataCacheDuration,
+      sessionStorageKey: `mc.session.${given.clientId}${suffix}`,
+      transactionKeyPrefix: `mc.txn.${given.clientId}${suffix}.`,
+      lockName: `mc.lock.${given.clientId}${suffix}`,
+      broadcastChannelName: `mc.events.${given.clientId}${suffix}`,
+      allowedEndpointOrigins: yield* resolveOrigins(given.allowedEndpointOrigins),
       log: options.logger ?? (options.debug === true ? debugLog : ignoreLog),
       postCallback: options.postCallback,
       onSessionCreating: options.onSessionCreating

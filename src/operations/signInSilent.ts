@@ -60,7 +60,7 @@ export interface SignInSilentOptions {
    * browser keeps its cookie from the frame) and the stored session has a refresh token, restore
    * the session through the refresh grant instead. Default `false`: such an answer fails with
    * `MonoCloudOPError`. A refresh token the provider refuses (`invalid_grant`) fails with that error:
-   * the user is signed out.
+   * the user must sign in again (the stored session is kept, as after any refused refresh).
    */
   readonly fallBackToRefreshToken?: boolean | undefined
 }
@@ -159,7 +159,7 @@ export const signInSilent: (
       Effect.catchIf(needsTheUser, (refused) =>
         Effect.gen(function* () {
           const stored = yield* (yield* SessionStore).get.pipe(Effect.orElseSucceed(() => Option.none()))
-          if (Option.isNone(stored) || stored.value.refreshToken === undefined) return yield* Effect.fail(refused)
+          if (Option.isNone(stored) || (stored.value.refreshToken ?? "") === "") return yield* Effect.fail(refused)
           return yield* refreshStoredSession({
             resource: options.resource,
             scopes: options.scopes,

@@ -120,15 +120,6 @@ const typedOutcome = (options: MonoCloudWebJSClientOptions) =>
     }
   })
 
-/** Never NaN nor negative; Infinity only for a finite number of seconds too large to be counted in milliseconds (no time-out then). */
-/**
- * The options whose values of the wrong type `resolveConfig` does not check yet: it throws a
- * `TypeError` (a defect) for them, e.g. `{ tenantDomain: 0 }`, `{ callbackPath: 1 }`,
- * `{ resources: {} }`, `{ resources: [null] }`, `{ defaultAuthParams: { scopes: 1 } }` or
- * `{ allowedEndpointOrigins: false }`, or (when the message quotes the value) an object without a
- * prototype in `idTokenSigningAlgorithm`, `clientAuthMethod` or `sessionKey` (`Object.create(null)`,
- * `[Object.create(null)]`). Reported; see the skipped property below.
- */
 /** Valid options with up to four of `names` set to values of any type (objects, arrays, null, numbers for strings, …). */
 const wrongTypedOptions = (names: ReadonlyArray<string>) =>
   Arbitrary.map(
@@ -142,6 +133,7 @@ const wrongTypedOptions = (names: ReadonlyArray<string>) =>
     }
   )
 
+/** Never NaN nor negative; Infinity only for a finite number of seconds too large to be counted in milliseconds (no time-out then). */
 const isDuration = (value: number) => value >= 0
 
 describe("resolveConfig (property)", () => {

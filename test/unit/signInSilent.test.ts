@@ -2,8 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/testing/TestClock"
 import * as MonoCloud from "../../src/effect.js"
+import * as SessionStore from "../../src/services/SessionStore.js"
 import type { MonoCloudWebJSClientOptions } from "../../src/MonoCloudConfig.js"
 import { MonoCloudTimeoutError } from "../../src/MonoCloudError.js"
 import type { Respond, TestPlatformOptions } from "../../src/testing.js"
@@ -123,6 +125,22 @@ describe("signInSilent", () => {
           expect(server.requestsTo("token")).toHaveLength(0)
         }),
       { platform: frameAnswering({ error: "login_required" }) }
+    )
+  )
+
+  it.effect("with fallBackToRefreshToken and an empty refresh token, reports the provider's answer", () =>
+    signedIn(
+      ({ server }) =>
+        Effect.gen(function* () {
+          const store = yield* SessionStore.SessionStore
+          yield* store.set({ ...Option.getOrThrow(yield* store.get), refreshToken: "" })
+          const before = server.requestsTo("token").length
+          const error = yield* failsWith(MonoCloud.signInSilent({ fallBackToRefreshToken: true }), "MonoCloudOPError")
+          expect(error.error).toBe("login_required")
+          expect(server.requestsTo("token")).toHaveLength(before)
+        }),
+      frameAnswering({ error: "login_required" }),
+      { fetchUserinfo: false }
     )
   )
 
