@@ -13,7 +13,6 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as SchemaIssue from "effect/SchemaIssue"
 import { type Because, MonoCloudUsageError } from "./MonoCloudError.js"
 import type { MonoCloudLogEntry } from "./util/logEntry.js"
 import type { ApplicationState, CallbackState, MonoCloudSession } from "./schemas/Session.js"
@@ -314,44 +313,6 @@ const normalizeIssuer = (tenantDomain: string): Effect.Effect<string, OptionsErr
     return Effect.succeed(removeTrailingSlash(`${url.origin}${url.pathname}`))
   })
 
-/** The `message` a schema node or check was annotated with, if any. */
-const annotated = (annotations: { readonly message?: unknown } | undefined): string | undefined =>
-  typeof annotations?.message === "string" ? annotations.message : undefined
-
-/**
- * The first problem of a decoding failure, as the option's name and the message its schema gives
- * (`"httpTimeout must be of type number"`, `"defaultAuthParams.scopes must be of type string"`);
- * the name stops before an array position, whose element's message speaks for the whole array.
- */
-const problemOf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey> = []): string => {
-  switch (issue._tag) {
-    case "Pointer":
-      return problemOf(issue.issue, [...path, ...issue.path])
-    case "Composite":
-      return problemOf(issue.issues[0], path)
-    case "Encoding":
-      return problemOf(issue.issue, path)
-    case "Filter":
-      return annotated(issue.filter.annotations) === undefined
-        ? problemOf(issue.issue, path)
-        : nameOf(path, annotated(issue.filter.annotations))
-    case "InvalidType":
-    case "AnyOf":
-      return nameOf(path, annotated(issue.ast.annotations))
-    case "InvalidValue":
-      return nameOf(path, annotated(issue.annotations))
-    case "MissingKey":
-      return nameOf(path, "is required")
-    default:
-      return nameOf(path, undefined)
-  }
-}
-
-const nameOf = (path: ReadonlyArray<PropertyKey>, message: string | undefined): string => {
-  const position = path.findIndex((key) => typeof key !== "string")
-  return `${(position === -1 ? path : path.slice(0, position)).join(".")} ${message ?? "is invalid"}`
-}
-
 const currentOrigin = (): string | undefined => {
   const location = (globalThis as { location?: { origin?: string } }).location
   return typeof location?.origin === "string" && location.origin !== "null" ? location.origin : undefined
@@ -403,11 +364,8 @@ export const resolveConfig = (options: MonoCloudWebJSClientOptions): Effect.Effe
     if (typeof options !== "object" || options === null)
       return yield* Effect.fail(invalid("the options must be an object"))
     const decoded = decodeClientOptions(options)
-    if (Result.isFailure(decoded)) return yield* Effect.fail(invalid(problemOf(decoded.failure.issue)))
+    if (Result.isFailure(decoded)) return yield* Effect.fail(invalid(decoded.failure))
     const given = decoded.success
-    if (options.userSchema !== undefined && !Schema.isSchema(options.userSchema)) {
-      return yield* Effect.fail(invalid("userSchema must be an effect Schema"))
-    }
     const issuer = yield* normalizeIssuer(given.tenantDomain)
     const { appOrigin, appUrl } = yield* resolveAppUrl(given.appUrl)
     const clientAuth = yield* resolveClientAuth(given)

@@ -6,7 +6,9 @@
  *
  * @since 0.1.0
  */
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 
 /**
@@ -112,7 +114,7 @@ export const OPTION_DEFAULTS = {
 /**
  * The options the Schema decodes: the options with a default (in {@link OPTION_DEFAULTS}) are
  * required here, since decoding starts from the defaults; durations decode to milliseconds. The
- * other options (`userSchema`, and the test platform) pass unchecked.
+ * test platform, an internal option, passes unchecked.
  *
  * @since 0.1.0
  * @category schemas
@@ -165,7 +167,8 @@ export const ClientOptions = /* @__PURE__ */ Schema.Struct({
   ),
   resources: Schema.optionalKey(saying(RESOURCES, Schema.Array(indicator))),
   filteredIdTokenClaims: Schema.optionalKey(strings),
-  allowedEndpointOrigins: Schema.optionalKey(strings)
+  allowedEndpointOrigins: Schema.optionalKey(strings),
+  userSchema: Schema.optionalKey(saying("must be an effect Schema", Schema.declare(Schema.isSchema)))
 })
 
 /**
@@ -178,15 +181,57 @@ export type ClientOptions = typeof ClientOptions.Type
 
 const decode = /* @__PURE__ */ Schema.decodeUnknownResult(ClientOptions)
 
+/** The `message` a schema node or check was annotated with, if any. */
+const annotated = (annotations: { readonly message?: unknown } | undefined): string | undefined =>
+  typeof annotations?.message === "string" ? annotations.message : undefined
+
 /**
- * Decodes the options over {@link OPTION_DEFAULTS}; an option set to `undefined` counts as not
- * given (so its default applies), as it does in the option types.
+ * The first problem of a decoding failure, as the option's name and the message its schema gives
+ * (`"httpTimeout must be of type number"`, `"defaultAuthParams.scopes must be of type string"`);
+ * the name stops before an array position, whose element's message speaks for the whole array.
+ */
+const problemOf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey> = []): string => {
+  switch (issue._tag) {
+    case "Pointer":
+      return problemOf(issue.issue, [...path, ...issue.path])
+    case "Composite":
+      return problemOf(issue.issues[0], path)
+    case "Encoding":
+      return problemOf(issue.issue, path)
+    case "Filter":
+      return annotated(issue.filter.annotations) === undefined
+        ? problemOf(issue.issue, path)
+        : nameOf(path, annotated(issue.filter.annotations))
+    case "InvalidType":
+    case "AnyOf":
+      return nameOf(path, annotated(issue.ast.annotations))
+    case "InvalidValue":
+      return nameOf(path, annotated(issue.annotations))
+    case "MissingKey":
+      return nameOf(path, "is required")
+    default:
+      return nameOf(path, undefined)
+  }
+}
+
+const nameOf = (path: ReadonlyArray<PropertyKey>, message: string | undefined): string => {
+  const position = path.findIndex((key) => typeof key !== "string")
+  return `${(position === -1 ? path : path.slice(0, position)).join(".")} ${message ?? "is invalid"}`
+}
+
+/**
+ * Decodes the options over {@link OPTION_DEFAULTS}, or names the first problem as a sentence
+ * (`"httpTimeout must be of type number"`). An option set to `undefined` counts as not given, so
+ * its default applies, as it does in the option types.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeClientOptions = (options: object) =>
-  decode({
-    ...OPTION_DEFAULTS,
-    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
-  })
+export const decodeClientOptions = (options: object): Result.Result<ClientOptions, string> =>
+  Result.mapError(
+    decode({
+      ...OPTION_DEFAULTS,
+      ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))
+    }),
+    (error) => problemOf(error.issue)
+  )
