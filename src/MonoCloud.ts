@@ -9,7 +9,6 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Config from "./MonoCloudConfig.js"
-import type { Because, MonoCloudUsageError } from "./MonoCloudError.js"
 import { LocalStorage } from "./storage.js"
 import * as Crypto from "./services/Crypto.js"
 import * as Discovery from "./services/Discovery.js"
@@ -131,7 +130,7 @@ export const layerBrowser = (options: BrowserPlatformOptions = {}): PlatformLaye
 export const layerWith = (
   options: Config.MonoCloudWebJSClientOptions,
   platform: PlatformLayer
-): Layer.Layer<MonoCloudServices, Because<MonoCloudUsageError, "options">> =>
+): Layer.Layer<MonoCloudServices, Config.OptionsError> =>
   layerCore.pipe(Layer.provideMerge(platform), Layer.provideMerge(Config.layer(options)))
 
 /**
@@ -143,5 +142,5 @@ export const layerWith = (
  */
 export const layer = (
   options: Config.MonoCloudWebJSClientOptions
-): Layer.Layer<MonoCloudServices, Because<MonoCloudUsageError, "options">> =>
+): Layer.Layer<MonoCloudServices, Config.OptionsError> =>
   Layer.merge(layerWith(options, layerBrowser(options)), layerSpans)

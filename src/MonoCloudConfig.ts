@@ -276,7 +276,8 @@ const debugLog = (entry: MonoCloudLogEntry) => console.debug("[monocloud]", entr
 const ignoreLog = () => undefined
 
 /**
- * What invalid client options fail with.
+ * What invalid client options fail with: the error of building the layers, and of every promise
+ * client call when the options are wrong.
  *
  * @since 0.1.0
  * @category errors

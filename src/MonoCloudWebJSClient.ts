@@ -11,13 +11,13 @@ import * as Fiber from "effect/Fiber"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
 import { layerBrowser, layerWith, type MonoCloudServices, type PlatformLayer } from "./MonoCloud.js"
-import { federatedSignOutDefault, type MonoCloudWebJSClientOptions, popupSizeOf } from "./MonoCloudConfig.js"
 import {
-  type Because,
-  MonoCloudJsError,
-  type MonoCloudUsageError,
-  type MonoCloudValidationError
-} from "./MonoCloudError.js"
+  federatedSignOutDefault,
+  type MonoCloudWebJSClientOptions,
+  type OptionsError,
+  popupSizeOf
+} from "./MonoCloudConfig.js"
+import { MonoCloudJsError, type MonoCloudValidationError } from "./MonoCloudError.js"
 import type { MonoCloudSession } from "./schemas/Session.js"
 import { runPromise } from "./internal/runPromise.js"
 import { getSession, reportListenerError, watchSession } from "./operations/getSession.js"
@@ -89,7 +89,7 @@ const closingOnRejection = <A>(popup: Window | null | undefined, flow: Promise<A
  * @category client
  */
 export class MonoCloudWebJSClient<User = unknown> {
-  private readonly runtime: ManagedRuntime.ManagedRuntime<MonoCloudServices, Because<MonoCloudUsageError, "options">>
+  private readonly runtime: ManagedRuntime.ManagedRuntime<MonoCloudServices, OptionsError>
   private readonly options: MonoCloudWebJSClientOptions<User>
   /** The session with the app's user type: decoded by `userSchema`, or as it is without one. */
   private readonly typed: (

@@ -31,6 +31,7 @@ export {
   type MonoCloudLogEntry,
   type MonoCloudWebJSClientOptions,
   type OnSessionCreating,
+  type OptionsError,
   type PostCallback,
   type ResolvedConfig,
   SecurityAlgorithms

@@ -138,6 +138,12 @@ describe("operation requirements", () => {
       | MonoCloud.SessionBroadcast.SessionBroadcast
     >()
   })
+  it("building the layers fails only with invalid options", () => {
+    type LayerError<L> = L extends import("effect/Layer").Layer<infer _A, infer E, infer _R> ? E : never
+    expectTypeOf<MonoCloud.OptionsError>().toEqualTypeOf<Misuse<"options">>()
+    expectTypeOf<LayerError<ReturnType<typeof MonoCloud.layer>>>().toEqualTypeOf<Misuse<"options">>()
+    expectTypeOf<LayerError<ReturnType<typeof MonoCloud.layerWith>>>().toEqualTypeOf<Misuse<"options">>()
+  })
   it("the full layer satisfies every operation", () => {
     type Provided = MonoCloud.MonoCloudServices
     expectTypeOf<NeedsOf<typeof MonoCloud.processCallback>>().toExtend<Provided>()
