@@ -196,6 +196,7 @@ const problemOf = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey> = 
       return problemOf(issue.issue, [...path, ...issue.path])
     case "Composite":
       return problemOf(issue.issues[0], path)
+    // A duration's checks run inside its seconds-to-milliseconds transformation.
     case "Encoding":
       return problemOf(issue.issue, path)
     case "Filter":

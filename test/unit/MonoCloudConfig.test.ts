@@ -48,6 +48,29 @@ describe("resolveConfig", () => {
     })
   )
 
+  it.effect("says what each option must be, in one sentence that starts with its name", () =>
+    Effect.gen(function* () {
+      const cases: ReadonlyArray<readonly [Record<string, unknown>, string]> = [
+        [{ httpTimeout: -1 }, "httpTimeout must be a non-negative number of seconds"],
+        [{ clockSkew: Number.NaN }, "clockSkew must be a finite number of seconds"],
+        [{ popupWindowWidth: 0 }, "popupWindowWidth must be a positive number of pixels"],
+        [{ clientAuthMethod: 5 }, "clientAuthMethod must be none, client_secret_basic or client_secret_post"],
+        [{ idTokenSigningAlgorithm: "HS256" }, "idTokenSigningAlgorithm HS256 is not supported"],
+        [{ clientId: " " }, "clientId is required"],
+        [{ clientId: undefined }, "clientId is required"],
+        [{ defaultAuthParams: 3 }, "defaultAuthParams must be of type object"],
+        [{ fetch: "fetch" }, "fetch must be of type function"],
+        [{ storage: [] }, "storage must be of type object"],
+        [{ validateIdToken: "yes" }, "validateIdToken must be of type boolean"],
+        [{ userSchema: {} }, "userSchema must be an effect Schema"]
+      ]
+      for (const [options, sentence] of cases) {
+        const error = yield* Effect.flip(resolve(options as Partial<MonoCloudWebJSClientOptions>))
+        expect(error.detail).toBe(sentence)
+      }
+    })
+  )
+
   describe("issuer", () => {
     it.effect("prepends https:// to a bare domain", () =>
       Effect.gen(function* () {
