@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as MonoCloud from "../../src/effect.js"
+import * as SessionStore from "../../src/services/SessionStore.js"
 import { signInByPopup, withEngine } from "./support/engine.js"
 import { failsWith } from "./support/failures.js"
 
@@ -57,6 +58,22 @@ describe("refetchUserInfo", () => {
     withEngine(() =>
       Effect.gen(function* () {
         yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudNotSignedInError")
+      })
+    )
+  )
+
+  it.effect("names the app's misuse: no default token (accessToken), or one without openid (scope)", () =>
+    withEngine(({ server }) =>
+      Effect.gen(function* () {
+        const session = yield* signInByPopup
+        const store = yield* SessionStore.SessionStore
+        const token = session.accessTokens![0]!
+        const calls = server.requestsTo("userinfo").length
+        yield* store.set({ ...session, accessTokens: [{ ...token, scopes: "profile email" }] })
+        expect((yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudUsageError")).reason).toBe("scope")
+        yield* store.set({ ...session, accessTokens: [] })
+        expect((yield* failsWith(MonoCloud.refetchUserInfo, "MonoCloudUsageError")).reason).toBe("accessToken")
+        expect(server.requestsTo("userinfo")).toHaveLength(calls)
       })
     )
   )
